@@ -1,0 +1,226 @@
+//! Heading ids: the anchors a `#fragment` link must match.
+//!
+//! The docs site renders Markdown with Python-Markdown, whose table-of-contents
+//! extension computes each heading's id (REFERENCE.md, "Heading ids"):
+//! NFKD, drop non-ASCII, drop what is not a word character, space or hyphen,
+//! trim, lowercase, collapse runs of spaces and hyphens into `-`, and make
+//! repeats unique with `_1`, `_2`, … GitHub's renderer keeps non-ASCII letters,
+//! turns each space into `-` and numbers repeats `-1`, `-2`, …
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// Which renderer's heading-id algorithm to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdAlgorithm {
+    /// Python-Markdown's `toc` extension (the default: the docs site uses it).
+    #[default]
+    PythonMarkdown,
+    /// GitHub's Markdown renderer.
+    Github,
+}
+
+/// The id Python-Markdown gives a heading whose plain text is `text`, before de-duplication.
+pub fn python_markdown_slug(text: &str) -> String {
+    let ascii: String = text.nfkd().filter(char::is_ascii).collect();
+    let kept: String = ascii
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || c.is_ascii_whitespace())
+        .collect();
+    let lower = kept.trim().to_ascii_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut in_run = false;
+    for c in lower.chars() {
+        if c == '-' || c.is_ascii_whitespace() {
+            if !in_run {
+                out.push('-');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// The id GitHub gives a heading whose plain text is `text`, before de-duplication.
+pub fn github_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Computes the ids of a page's headings in order, making repeats unique the
+/// way the chosen renderer does.
+#[derive(Debug, Default)]
+pub struct HeadingIds {
+    algorithm: IdAlgorithm,
+    used: HashSet<String>,
+}
+
+impl HeadingIds {
+    /// An empty page for `algorithm`.
+    pub fn new(algorithm: IdAlgorithm) -> Self {
+        HeadingIds {
+            algorithm,
+            used: HashSet::new(),
+        }
+    }
+
+    /// Records an id that the page defines explicitly (`{#id}`, `<a name>`), so
+    /// that a later heading with the same text is numbered past it.
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_string());
+    }
+
+    /// The id of the next heading, whose text (markup and inline HTML removed) is `text`.
+    pub fn next_id(&mut self, text: &str) -> String {
+        match self.algorithm {
+            IdAlgorithm::PythonMarkdown => self.unique_python(python_markdown_slug(text)),
+            IdAlgorithm::Github => self.unique_github(github_slug(text)),
+        }
+    }
+
+    fn unique_python(&mut self, mut id: String) -> String {
+        // Python-Markdown treats an empty id as taken, and bumps a trailing `_N`.
+        while id.is_empty() || self.used.contains(&id) {
+            id = match split_count_suffix(&id) {
+                Some((stem, n)) => format!("{stem}_{}", n + 1),
+                None => format!("{id}_1"),
+            };
+        }
+        self.used.insert(id.clone());
+        id
+    }
+
+    fn unique_github(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 0;
+        while self.used.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+/// Splits `stem_N` into `(stem, N)`.
+fn split_count_suffix(id: &str) -> Option<(&str, u64)> {
+    let (stem, n) = id.rsplit_once('_')?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((stem, n.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(algorithm: IdAlgorithm, headings: &[&str]) -> Vec<String> {
+        let mut page = HeadingIds::new(algorithm);
+        headings.iter().map(|h| page.next_id(h)).collect()
+    }
+
+    #[test]
+    fn reference_examples() {
+        assert_eq!(python_markdown_slug("En pratique"), "en-pratique");
+        assert_eq!(
+            python_markdown_slug("Nouvelle version de l'offre MX Plan"),
+            "nouvelle-version-de-loffre-mx-plan"
+        );
+        assert_eq!(
+            python_markdown_slug("Exemple 1 : rediriger des e-mails vers une autre adresse"),
+            "exemple-1-rediriger-des-e-mails-vers-une-autre-adresse"
+        );
+    }
+
+    #[test]
+    fn accents_apostrophes_and_colons() {
+        assert_eq!(
+            python_markdown_slug("Étape 1 : créer l'offre"),
+            "etape-1-creer-loffre"
+        );
+        assert_eq!(
+            python_markdown_slug("Paramètres du serveur sortant"),
+            "parametres-du-serveur-sortant"
+        );
+    }
+
+    #[test]
+    fn repeats_get_numbered_suffixes() {
+        let got = ids(
+            IdAlgorithm::PythonMarkdown,
+            &[
+                "Nouvelle version de l'offre MX Plan",
+                "Nouvelle version de l'offre MX Plan",
+                "Nouvelle version de l'offre MX Plan",
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                "nouvelle-version-de-loffre-mx-plan",
+                "nouvelle-version-de-loffre-mx-plan_1",
+                "nouvelle-version-de-loffre-mx-plan_2"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_symbol_only_headings() {
+        assert_eq!(
+            ids(IdAlgorithm::PythonMarkdown, &["", "🎉", "   "]),
+            ["_1", "_2", "_3"]
+        );
+    }
+
+    #[test]
+    fn symbols_and_emoji() {
+        assert_eq!(python_markdown_slug("C++ & Rust"), "c-rust");
+        assert_eq!(python_markdown_slug("🎉 Nouveautés"), "nouveautes");
+        assert_eq!(
+            python_markdown_slug("1. Utiliser le webmail RoundCube"),
+            "1-utiliser-le-webmail-roundcube"
+        );
+        assert_eq!(python_markdown_slug("POP - IMAP"), "pop-imap");
+        assert_eq!(python_markdown_slug("snake_case"), "snake_case");
+    }
+
+    #[test]
+    fn a_reserved_id_pushes_the_heading_past_it() {
+        let mut page = HeadingIds::new(IdAlgorithm::PythonMarkdown);
+        page.reserve("en-pratique");
+        assert_eq!(page.next_id("En pratique"), "en-pratique_1");
+    }
+
+    #[test]
+    fn github_keeps_letters_and_numbers_repeats_with_hyphen() {
+        assert_eq!(
+            ids(
+                IdAlgorithm::Github,
+                &[
+                    "Étape 1 : créer l'offre",
+                    "Étape 1 : créer l'offre",
+                    "C++ & Rust"
+                ]
+            ),
+            [
+                "étape-1--créer-loffre",
+                "étape-1--créer-loffre-1",
+                "c--rust"
+            ]
+        );
+    }
+}

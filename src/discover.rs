@@ -1,0 +1,197 @@
+//! Discovery: turning the command line's paths into the list of guides to check.
+//!
+//! A path is a file (checked whatever its extension), a directory (walked
+//! recursively for `*.md` and `*.txt`, hidden entries skipped, symbolic links
+//! to directories not followed, so link loops cannot trap the walk) or a glob
+//! pattern (`"pages/**/guide.fr-fr.md"`).
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A guide to check: where it is and how to show its path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GuideFile {
+    /// How findings name the file: relative as given on the command line.
+    pub display: String,
+    /// The path to read.
+    pub path: PathBuf,
+}
+
+/// A path guidelint cannot use: the run stops with exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverError {
+    /// The path as given.
+    pub path: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason)
+    }
+}
+
+impl std::error::Error for DiscoverError {}
+
+/// True for the file names guidelint treats as guides when walking a directory.
+pub fn is_guide_name(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("md" | "markdown" | "txt")
+    )
+}
+
+fn display(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// Expands `paths` into guide files, sorted and without duplicates.
+pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
+    let mut out = Vec::new();
+    for given in paths {
+        if given.contains(['*', '?', '[']) && !Path::new(given).exists() {
+            let entries = glob::glob(given).map_err(|e| DiscoverError {
+                path: given.clone(),
+                reason: format!("invalid glob pattern: {e}"),
+            })?;
+            let mut matched = 0;
+            for entry in entries.flatten() {
+                matched += 1;
+                if entry.is_file() && is_guide_name(&entry) {
+                    out.push(GuideFile {
+                        display: display(&entry),
+                        path: entry,
+                    });
+                } else if entry.is_dir() {
+                    walk(&entry, &mut out);
+                }
+            }
+            if matched == 0 {
+                return Err(DiscoverError {
+                    path: given.clone(),
+                    reason: "no file matches this pattern".into(),
+                });
+            }
+            continue;
+        }
+        let path = PathBuf::from(given);
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, &mut out),
+            Ok(_) => out.push(GuideFile {
+                display: display(&path),
+                path,
+            }),
+            Err(e) => {
+                return Err(DiscoverError {
+                    path: given.clone(),
+                    reason: if e.kind() == std::io::ErrorKind::NotFound {
+                        "no such file or directory".into()
+                    } else {
+                        e.to_string()
+                    },
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+/// Walks `dir` for guides. Unreadable directories are skipped silently; the
+/// guides inside them are simply not found.
+fn walk(dir: &Path, out: &mut Vec<GuideFile>) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if is_hidden(&path) {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(path);
+            } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
+                && is_guide_name(&path)
+            {
+                out.push(GuideFile {
+                    display: display(&path),
+                    path,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_directories_and_skips_hidden_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::write(root.join("a/guide.fr-fr.md"), "x").unwrap();
+        fs::write(root.join("a/b/export.txt"), "x").unwrap();
+        fs::write(root.join("a/image.png"), "x").unwrap();
+        fs::write(root.join(".git/x.md"), "x").unwrap();
+        let found = discover(&[root.to_string_lossy().to_string()]).unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|f| f.path.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                PathBuf::from("a/b/export.txt"),
+                PathBuf::from("a/guide.fr-fr.md")
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_paths_and_empty_globs_are_errors() {
+        assert!(discover(&["/no/such/path".into()]).is_err());
+        assert!(discover(&["/no/such/*.md".into()]).is_err());
+    }
+
+    #[test]
+    fn globs_select_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.md"), "x").unwrap();
+        fs::write(dir.path().join("b.txt"), "x").unwrap();
+        let pattern = format!("{}/*.md", dir.path().display());
+        let found = discover(&[pattern]).unwrap();
+        assert_eq!(found.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_do_not_trap_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("d")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("d/loop")).unwrap();
+        fs::write(dir.path().join("d/g.md"), "x").unwrap();
+        let found = discover(&[dir.path().to_string_lossy().to_string()]).unwrap();
+        assert_eq!(found.len(), 1);
+    }
+}

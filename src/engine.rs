@@ -1,0 +1,260 @@
+//! The pipeline: read → parse → extract → check, one guide per rayon task.
+//!
+//! Each guide is read and parsed once. Its source text is kept only when it
+//! has findings (the reporter needs it for snippets); everything else is
+//! dropped as soon as the guide is checked.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::data::DataError;
+use crate::diagnostic::Finding;
+use crate::discover::GuideFile;
+use crate::extract::{self, Lexicon};
+use crate::guide::{Guide, GuideKind};
+use crate::rules::{self, GuideContext};
+use crate::spec::{Protocols, Spec};
+use crate::vocab::Vocabulary;
+
+/// Largest guide guidelint reads; larger files get a GL000 finding.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Everything a run needs besides the files: loaded once, shared by all tasks.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// Merged vocabulary.
+    pub vocab: Vocabulary,
+    /// Universal protocol facts.
+    pub protocols: Protocols,
+    /// The canonical spec, unless disabled.
+    pub spec: Option<Spec>,
+}
+
+/// A checked file as the reporter needs it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as given.
+    pub path: String,
+    /// The text, kept when the file has findings.
+    pub text: Option<Arc<str>>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Every checked file, indexed by [`Finding::file`].
+    pub files: Vec<SourceFile>,
+    /// Findings sorted by file, then position.
+    pub findings: Vec<Finding>,
+}
+
+impl Engine {
+    /// The engine with the embedded vocabularies, protocols and `spec`.
+    pub fn new(spec: Option<Spec>) -> Result<Engine, DataError> {
+        Ok(Engine {
+            vocab: Vocabulary::embedded()?,
+            protocols: Protocols::embedded()?,
+            spec,
+        })
+    }
+
+    /// Checks `files` in parallel.
+    pub fn check(&self, files: &[GuideFile]) -> Outcome {
+        let results: Vec<(SourceFile, Vec<Finding>)> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| self.check_file(i, f))
+            .collect();
+        let mut outcome = Outcome::default();
+        for (file, findings) in results {
+            outcome.files.push(file);
+            outcome.findings.extend(findings);
+        }
+        outcome
+            .findings
+            .sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+        outcome
+    }
+
+    fn check_file(&self, index: usize, file: &GuideFile) -> (SourceFile, Vec<Finding>) {
+        let (text, mut findings) = match read_guide(index, &file.path) {
+            Read::Text(text) => {
+                let findings = self.check_text(index, &file.display, &text, kind_of(&file.path));
+                (text, findings)
+            }
+            Read::Unreadable { shown, finding } => (shown, vec![*finding]),
+        };
+        findings.sort_by_key(|f| f.span.start);
+        let text = (!findings.is_empty()).then(|| Arc::from(text.as_str()));
+        (
+            SourceFile {
+                path: file.display.clone(),
+                text,
+            },
+            findings,
+        )
+    }
+
+    /// Checks one guide's text (the library entry point for tests and tools).
+    pub fn check_text(
+        &self,
+        index: usize,
+        path: &str,
+        text: &str,
+        kind: GuideKind,
+    ) -> Vec<Finding> {
+        let guide = Guide::parse(text, kind, &self.vocab);
+        let lex = Lexicon {
+            vocab: &self.vocab,
+            protocols: &self.protocols,
+        };
+        let facts = extract::extract(&guide, lex);
+        let mut findings = front_matter_findings(index, &guide);
+        let title = guide.front_matter_str("title");
+        let ctx = GuideContext {
+            file: index,
+            path,
+            guide: &guide,
+            facts: &facts,
+            spec: self.spec.as_ref(),
+            product: self.spec.as_ref().and_then(|s| s.product_for(path, title)),
+            protocols: &self.protocols,
+        };
+        rules::check_guide(&ctx, &mut findings);
+        findings
+    }
+}
+
+/// `.txt` files are plain-text exports; everything else is Markdown.
+pub fn kind_of(path: &Path) -> GuideKind {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("txt") => GuideKind::PlainText,
+        _ => GuideKind::Markdown,
+    }
+}
+
+/// A guide's text, or why it cannot be checked.
+enum Read {
+    /// The whole text.
+    Text(String),
+    /// The GL000 finding, and what of the file can be shown (the valid prefix).
+    Unreadable {
+        shown: String,
+        finding: Box<Finding>,
+    },
+}
+
+/// Reads a guide as UTF-8 text, or explains why it cannot be checked.
+fn read_guide(index: usize, path: &Path) -> Read {
+    match try_read(index, path) {
+        Ok(text) => Read::Text(text),
+        Err(read) => read,
+    }
+}
+
+fn try_read(index: usize, path: &Path) -> Result<String, Read> {
+    let fail = |shown: String, at: usize, message: String, help: &str| {
+        let finding = Finding::new("GL000", index, at..at, message)
+            .label("here")
+            .help(help.to_string());
+        Read::Unreadable {
+            shown,
+            finding: Box::new(finding),
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(
+            String::new(),
+            0,
+            format!("could not read this file: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(fail(
+            String::new(),
+            0,
+            "this is a directory, not a guide".into(),
+            "give a guide file or let guidelint walk the directory",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(
+            String::new(),
+            0,
+            format!(
+                "this file is {} MB; guidelint reads guides up to {} MB",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+            "split the guide, or exclude the file",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            String::new(),
+            0,
+            format!("could not read this file: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+        let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        let at = prefix.len();
+        return Err(fail(
+            prefix,
+            at,
+            format!("this file looks binary (a NUL byte at byte {nul})"),
+            "keep binary files out of the guides, or exclude them",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        fail(
+            prefix,
+            valid,
+            format!("this file is not valid UTF-8 (byte {valid})"),
+            "save the file as UTF-8",
+        )
+    })
+}
+
+/// GL001: front matter that is not valid YAML, or never closed.
+fn front_matter_findings(index: usize, guide: &Guide) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(fence) = &guide.unclosed_front_matter {
+        out.push(
+            Finding::new(
+                "GL001",
+                index,
+                fence.clone(),
+                "front matter is opened here but never closed",
+            )
+            .label("opening `---`")
+            .help("end the front matter with a line holding only `---`"),
+        );
+    }
+    if let Some(Err(e)) = guide.front_matter.as_ref().map(|f| &f.value) {
+        let message = e
+            .message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&e.message)
+            .to_string();
+        out.push(
+            Finding::new(
+                "GL001",
+                index,
+                e.offset..e.offset,
+                format!("front matter is not valid YAML: {message}"),
+            )
+            .label("here")
+            .help("fix the YAML syntax; the guide's metadata is ignored until then"),
+        );
+    }
+    out
+}

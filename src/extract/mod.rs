@@ -1,0 +1,351 @@
+//! Fact extraction: the mail-server facts a guide states, with their spans.
+//!
+//! One walk over the guide's blocks in order. Each value found by [`scan`]
+//! (or in a settings table, [`table`]) gets its protocol, direction and
+//! security from, in order: its own words; the enclosing list item
+//! ("Information sur le serveur entrant :"); the statements seen so far in the
+//! section ("… est un serveur : POP3", a "Type de sécurité" line); and the
+//! section's context — a bold lead-in ("**Pour une configuration en IMAP**")
+//! or the nearest heading that names one protocol.
+
+pub mod scan;
+pub mod table;
+
+use std::ops::Range;
+
+pub use scan::{Lexicon, Mode, RawValue};
+
+use crate::guide::{BlockKind, Guide, TextRun};
+use crate::spec::{Direction, Protocol, Security};
+use scan::Raw;
+
+/// A fact's value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// A port number.
+    Port(u16),
+    /// A host name (as written).
+    Host(String),
+    /// The protocol a server is said to speak.
+    Protocol(Protocol),
+}
+
+/// Where a fact's protocol comes from: how sure guidelint is of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolSource {
+    /// Named next to the value ("port 587 en SMTP", a protocol column).
+    Local,
+    /// Implied by the direction (outgoing → SMTP).
+    Direction,
+    /// A statement earlier in the section ("… est un serveur : POP3").
+    Statement,
+    /// The section's heading or lead-in, or an enclosing list item.
+    Context,
+    /// The port number itself (587 under a POP heading is SMTP's).
+    PortNumber,
+}
+
+/// A fact a guide states.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// The value.
+    pub value: Value,
+    /// Byte span of the value in the guide.
+    pub span: Range<usize>,
+    /// The protocol the value is about.
+    pub protocol: Option<Protocol>,
+    /// Where the protocol comes from, and the span that says it (if any).
+    pub protocol_source: Option<(ProtocolSource, Option<Range<usize>>)>,
+    /// Incoming or outgoing server.
+    pub direction: Option<Direction>,
+    /// SSL or not.
+    pub security: Option<Security>,
+    /// How it is stated.
+    pub mode: Mode,
+    /// The heading block whose section holds the fact.
+    pub section: Option<usize>,
+    /// The protocol the section is about (heading or lead-in), and where it is said.
+    pub context: Option<(Protocol, Range<usize>)>,
+    /// The block the fact is in.
+    pub block: usize,
+    /// The list the fact is an item of, if any.
+    pub list: Option<usize>,
+}
+
+/// A statement that the server of a direction uses a security ("Type de sécurité : SSL").
+#[derive(Debug, Clone)]
+struct SecurityStatement {
+    section: Option<usize>,
+    /// The list the statement is an item of: it speaks for that list only.
+    list: Option<usize>,
+    direction: Option<Direction>,
+    security: Security,
+}
+
+/// Per-section state of the walk.
+#[derive(Debug, Default, Clone)]
+struct SectionState {
+    section: Option<usize>,
+    heading: Option<(Protocol, Range<usize>)>,
+    leadin: Option<(Protocol, Range<usize>)>,
+    direction: Option<Direction>,
+    statement: Option<(Protocol, Range<usize>)>,
+}
+
+impl SectionState {
+    fn context(&self) -> Option<(Protocol, Range<usize>)> {
+        self.leadin.clone().or_else(|| self.heading.clone())
+    }
+}
+
+/// The context a block inherits from the list items enclosing it.
+#[derive(Debug, Default, Clone)]
+struct Inherited {
+    direction: Option<Direction>,
+    protocol: Option<(Protocol, Range<usize>)>,
+}
+
+/// Extracts every fact of `guide`.
+pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut statements = Vec::new();
+    let mut state = SectionState::default();
+    let mut heading_protocols: Vec<Option<(Protocol, Range<usize>)>> =
+        vec![None; guide.blocks.len()];
+    for (index, block) in guide.blocks.iter().enumerate() {
+        match &block.kind {
+            BlockKind::Heading { text, parent, .. } => {
+                let words = lex.words(&text.text);
+                let own = words.protocol.map(|(p, r)| (p, text.src_span(r)));
+                let names_several = lex.protocols.mentions(&text.text).count() > 1 && own.is_none();
+                let inherited = parent.and_then(|p| heading_protocols[p].clone());
+                let heading = if names_several {
+                    None
+                } else {
+                    own.or(inherited)
+                };
+                heading_protocols[index] = heading.clone();
+                state = SectionState {
+                    section: Some(index),
+                    heading,
+                    direction: words.direction,
+                    ..SectionState::default()
+                };
+            }
+            BlockKind::Text(run) => {
+                let place = Place {
+                    block: index,
+                    list: block.item.and_then(|i| guide.items.get(i)).map(|i| i.list),
+                    inherited: inherited(guide, block.item, lex),
+                };
+                text_block(run, &place, lex, &mut state, &mut facts, &mut statements);
+            }
+            BlockKind::Table(t) => {
+                table::extract(t, index, lex, &state_view(&state), &mut facts);
+                for f in facts.iter_mut().filter(|f| f.block == index) {
+                    resolve(f, &Inherited::default(), &state, lex);
+                }
+            }
+            BlockKind::Code => {}
+        }
+    }
+    apply_security_statements(&mut facts, &statements);
+    facts
+}
+
+/// What a table needs to know of the section.
+pub struct SectionView {
+    /// The section's heading block.
+    pub section: Option<usize>,
+    /// The section's protocol (lead-in or heading).
+    pub context: Option<(Protocol, Range<usize>)>,
+}
+
+fn state_view(state: &SectionState) -> SectionView {
+    SectionView {
+        section: state.section,
+        context: state.context(),
+    }
+}
+
+/// Where a text block stands.
+struct Place {
+    block: usize,
+    list: Option<usize>,
+    inherited: Inherited,
+}
+
+/// Direction and protocol named by the enclosing list items' own text.
+fn inherited(guide: &Guide, item: Option<usize>, lex: Lexicon<'_>) -> Inherited {
+    let mut out = Inherited::default();
+    let mut parent = item.and_then(|i| guide.items.get(i)).and_then(|i| i.parent);
+    let mut depth = 0;
+    while let Some(p) = parent {
+        let Some(info) = guide.items.get(p) else {
+            break;
+        };
+        if let Some(run) = info
+            .first_block
+            .and_then(|b| guide.blocks.get(b))
+            .and_then(|b| b.text())
+        {
+            let words = lex.words(&run.text);
+            if out.direction.is_none() {
+                out.direction = words.direction;
+            }
+            if out.protocol.is_none() {
+                out.protocol = words.protocol.map(|(p, r)| (p, run.src_span(r)));
+            }
+        }
+        parent = info.parent;
+        depth += 1;
+        if depth > 64 {
+            break;
+        }
+    }
+    out
+}
+
+fn text_block(
+    run: &TextRun,
+    place: &Place,
+    lex: Lexicon<'_>,
+    state: &mut SectionState,
+    facts: &mut Vec<Fact>,
+    statements: &mut Vec<SecurityStatement>,
+) {
+    let inherited = &place.inherited;
+    let raws = scan::scan(&run.text, lex);
+    let has_values = raws
+        .iter()
+        .any(|r| !matches!(r.value, RawValue::Protocol(_)));
+    let words = lex.words(&run.text);
+    if !has_values {
+        let trimmed = run.text.trim_end();
+        let leadin = run.all_strong() || trimmed.ends_with(':');
+        if leadin
+            && inherited.direction.is_none()
+            && let Some((p, r)) = words.protocol.clone()
+        {
+            state.leadin = Some((p, run.src_span(r)));
+        }
+        let lead_in_like = run.text.len() < 200 && !run.text.contains(|c: char| c.is_ascii_digit());
+        if words.direction.is_some() && lead_in_like && inherited.direction.is_none() {
+            state.direction = words.direction;
+        }
+        if words.security_label
+            && let Some(security) = words.security
+        {
+            statements.push(SecurityStatement {
+                section: state.section,
+                list: place.list,
+                direction: inherited.direction.or(words.direction).or(state.direction),
+                security,
+            });
+        }
+    }
+    for raw in raws {
+        let mut fact = to_fact(raw, run, place, state);
+        resolve(&mut fact, inherited, state, lex);
+        if let Value::Protocol(p) = fact.value
+            && p.direction() == Direction::Incoming
+        {
+            state.statement = Some((p, fact.span.clone()));
+        }
+        facts.push(fact);
+    }
+}
+
+fn to_fact(raw: Raw, run: &TextRun, place: &Place, state: &SectionState) -> Fact {
+    let value = match raw.value {
+        RawValue::Port(p) => Value::Port(p),
+        RawValue::Host(h) => Value::Host(h),
+        RawValue::Protocol(p) => Value::Protocol(p),
+    };
+    Fact {
+        value,
+        span: run.src_span(raw.range),
+        protocol: raw.protocol.as_ref().map(|p| p.0),
+        protocol_source: raw
+            .protocol
+            .map(|(_, r)| (ProtocolSource::Local, Some(run.src_span(r)))),
+        direction: raw.direction,
+        security: raw.security,
+        mode: raw.mode,
+        section: state.section,
+        context: state.context(),
+        block: place.block,
+        list: place.list,
+    }
+}
+
+/// Fills a fact's direction and protocol from what encloses it.
+fn resolve(fact: &mut Fact, inherited: &Inherited, state: &SectionState, lex: Lexicon<'_>) {
+    if matches!(fact.value, Value::Protocol(_)) {
+        fact.direction = fact.direction.or(inherited.direction).or(state.direction);
+        return;
+    }
+    fact.direction = fact.direction.or(inherited.direction).or(state.direction);
+    if fact.protocol.is_none() {
+        let (protocol, source) = if fact.direction == Some(Direction::Outgoing) {
+            (
+                Some(Protocol::Smtp),
+                Some((ProtocolSource::Direction, None)),
+            )
+        } else if let Some((p, r)) = inherited.protocol.clone() {
+            (Some(p), Some((ProtocolSource::Context, Some(r))))
+        } else if let Some((p, r)) = state.statement.clone() {
+            (Some(p), Some((ProtocolSource::Statement, Some(r))))
+        } else if let Some((p, r)) = state.context() {
+            (Some(p), Some((ProtocolSource::Context, Some(r))))
+        } else {
+            (None, None)
+        };
+        fact.protocol = protocol;
+        fact.protocol_source = source;
+        // A section about POP also gives the SMTP port: a number that belongs to
+        // SMTP and not to the section's protocol is SMTP's.
+        if let (Value::Port(port), Some(p)) = (&fact.value, fact.protocol)
+            && fact.direction.is_none()
+            && p != Protocol::Smtp
+            && !lex.protocols.is_port_of(p, *port)
+            && lex.protocols.is_port_of(Protocol::Smtp, *port)
+        {
+            fact.protocol = Some(Protocol::Smtp);
+            fact.protocol_source = Some((ProtocolSource::PortNumber, None));
+        }
+    }
+    if fact.direction.is_none() {
+        fact.direction = fact.protocol.map(Protocol::direction);
+    }
+}
+
+/// Gives a setting without a stated security the security its section states
+/// for the same server ("Cochez la case : connexion sécurisée (SSL)").
+fn apply_security_statements(facts: &mut [Fact], statements: &[SecurityStatement]) {
+    for fact in facts.iter_mut() {
+        if fact.security.is_some()
+            || fact.mode != Mode::Setting
+            || !matches!(fact.value, Value::Port(_))
+        {
+            continue;
+        }
+        let mut found = statements
+            .iter()
+            .filter(|s| {
+                s.section == fact.section
+                    && s.list == fact.list
+                    && s.direction.is_some()
+                    && s.direction == fact.direction
+            })
+            .map(|s| s.security);
+        if let Some(first) = found.next()
+            && found.all(|s| s == first)
+        {
+            fact.security = Some(first);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,550 @@
+//! Scanning one run of text for values (port numbers, host names, protocol
+//! labels) and reading each value's role from the words around it.
+//!
+//! A number is a port only in a port context: the words since the previous
+//! value ("Port : ", "Les ports ") name a port, or it continues a list of ports
+//! ("995 ou 110"). Everything else — "100 comptes pop et non 110", "de 25 Mo",
+//! "Outlook 2016", "Android 4.4" — stays a number.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::spec::{Direction, Protocol, Protocols, Security};
+use crate::vocab::{Matcher, Vocabulary};
+
+/// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one token).
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?P<host>\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(?P<num>\b\d{1,5}\b)",
+    )
+    .expect("valid token regex")
+});
+
+/// Sentence ends: `.`, `!`, `?`, `;` before a space, and line breaks.
+static SENTENCE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[.!?;](?:\s|$)|\n").expect("valid sentence regex"));
+
+/// What a value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    /// A port number.
+    Port(u16),
+    /// A mail-server host name, as written.
+    Host(String),
+    /// A protocol named as the server's type ("… est un serveur : POP3").
+    Protocol(Protocol),
+}
+
+/// How a value is stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A setting or an instruction ("Port : 993", "you must use port 587").
+    Setting,
+    /// One of several alternatives ("995 ou 110").
+    Alternative,
+    /// A description or a list ("Les ports 110 et 587 correspondent…", a table).
+    Listing,
+}
+
+/// A value found in a text run, with what its own words say about it.
+#[derive(Debug, Clone)]
+pub struct Raw {
+    /// The value.
+    pub value: RawValue,
+    /// Byte range in the run's text.
+    pub range: Range<usize>,
+    /// A protocol named next to the value, with its range in the text.
+    pub protocol: Option<(Protocol, Range<usize>)>,
+    /// A direction named next to the value.
+    pub direction: Option<Direction>,
+    /// A security named next to the value.
+    pub security: Option<Security>,
+    /// How the value is stated.
+    pub mode: Mode,
+}
+
+/// What a run of text says besides values: used for lead-ins and security statements.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// The one protocol named, if exactly one is.
+    pub protocol: Option<(Protocol, Range<usize>)>,
+    /// The one direction named, if exactly one is.
+    pub direction: Option<Direction>,
+    /// The one security named, if exactly one is.
+    pub security: Option<Security>,
+    /// True when a security label ("Type de sécurité", "Cochez la case") is present.
+    pub security_label: bool,
+}
+
+/// The matchers extraction needs, borrowed for one guide.
+#[derive(Clone, Copy)]
+pub struct Lexicon<'a> {
+    /// Vocabulary of all loaded languages.
+    pub vocab: &'a Vocabulary,
+    /// Universal protocol facts (and protocol names).
+    pub protocols: &'a Protocols,
+}
+
+impl Lexicon<'_> {
+    /// The single direction `text` names.
+    pub fn direction(&self, text: &str) -> Option<Direction> {
+        let inc = self.vocab.incoming.find_iter(text).last();
+        let out = self.vocab.outgoing.find_iter(text).last();
+        match (inc, out) {
+            (Some(_), None) => Some(Direction::Incoming),
+            (None, Some(_)) => Some(Direction::Outgoing),
+            // Both: the one named last is the one the value belongs to.
+            (Some(i), Some(o)) => Some(if i.start > o.start {
+                Direction::Incoming
+            } else {
+                Direction::Outgoing
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The single security `text` names ("SSL désactivé" wins over the "SSL" inside it).
+    pub fn security(&self, text: &str) -> Option<Security> {
+        let plain: Vec<Range<usize>> = self.vocab.plain.find_iter(text).collect();
+        let starttls = self.vocab.starttls.is_match(text);
+        let ssl = self
+            .vocab
+            .ssl
+            .find_iter(text)
+            .any(|r| !plain.iter().any(|p| p.start < r.end && r.start < p.end));
+        match (ssl, !plain.is_empty(), starttls) {
+            (true, false, false) => Some(Security::Ssl),
+            (false, true, false) => Some(Security::Plain),
+            (false, _, true) => Some(Security::Starttls),
+            _ => None,
+        }
+    }
+
+    /// What `text` names, for lead-ins and statements.
+    pub fn words(&self, text: &str) -> Words {
+        let inc = self.vocab.incoming.is_match(text);
+        let out = self.vocab.outgoing.is_match(text);
+        Words {
+            protocol: self.protocols.single(text),
+            direction: match (inc, out) {
+                (true, false) => Some(Direction::Incoming),
+                (false, true) => Some(Direction::Outgoing),
+                _ => None,
+            },
+            security: self.security(text),
+            security_label: self.vocab.security_label.is_match(text),
+        }
+    }
+}
+
+/// Finds the values of `text` and what their surrounding words say.
+pub fn scan(text: &str, lex: Lexicon<'_>) -> Vec<Raw> {
+    let mut out = Vec::new();
+    let mut sentence_start = 0;
+    for end in SENTENCE_END
+        .find_iter(text)
+        .map(|m| m.start() + 1)
+        .chain([text.len()])
+    {
+        if end > sentence_start {
+            scan_sentence(text, sentence_start..end.min(text.len()), lex, &mut out);
+        }
+        sentence_start = end;
+    }
+    protocol_labels(text, lex, &mut out);
+    out.sort_by_key(|r| r.range.start);
+    out
+}
+
+struct Token {
+    range: Range<usize>,
+    host: bool,
+}
+
+fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
+    let s = &text[sentence.clone()];
+    TOKEN
+        .captures_iter(s)
+        .filter_map(|c| {
+            let (m, host) = match (c.name("host"), c.name("num")) {
+                (Some(m), _) => (m, true),
+                (_, Some(m)) => (m, false),
+                _ => return None,
+            };
+            let range = sentence.start + m.start()..sentence.start + m.end();
+            let before = text[..range.start].chars().next_back();
+            let after = text[range.end..].chars().next();
+            let after2 = text[range.end..].chars().nth(1);
+            let ok = if host {
+                !matches!(before, Some('@' | '/' | '.' | '-')) && !matches!(after, Some('/' | '@'))
+            } else {
+                let decimal_before =
+                    before.is_some_and(|c| matches!(c, '.' | ',' | '/' | '-' | '#' | '+'));
+                let decimal_after = matches!(after, Some('.' | ',' | '/' | ':'))
+                    && after2.is_some_and(|c| c.is_ascii_digit());
+                !decimal_before && !decimal_after && !matches!(after, Some('%' | '€' | '$'))
+            };
+            ok.then_some(Token { range, host })
+        })
+        .collect()
+}
+
+/// True when `gap` (text between two values) only joins them: "ou", "et", ",", "/", bold marks.
+fn joiner(gap: &str, lex: Lexicon<'_>) -> Option<Mode> {
+    let stripped: String = gap
+        .chars()
+        .filter(|c| !matches!(c, '*' | '"' | '\'' | '«' | '»' | '(' | ')' | '`'))
+        .collect();
+    let t = stripped.trim();
+    if t.is_empty() || t == "," || t == "/" || t == "-" {
+        return Some(Mode::Listing);
+    }
+    let full = |m: &Matcher| m.find_iter(t).next().is_some_and(|r| r == (0..t.len()));
+    if full(&lex.vocab.alternative) {
+        Some(Mode::Alternative)
+    } else if full(&lex.vocab.conjunction) {
+        Some(Mode::Listing)
+    } else {
+        None
+    }
+}
+
+fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
+    let toks = tokens(text, sentence.clone());
+    if toks.is_empty() {
+        return;
+    }
+    let vocab = lex.vocab;
+    let required = vocab.required.is_match(&text[sentence.clone()]);
+    // Group tokens into chains: "995 ou 110" is one chain of two.
+    let mut chains: Vec<(Vec<usize>, Mode)> = Vec::new();
+    for (i, tok) in toks.iter().enumerate() {
+        if let Some((members, mode)) = chains.last_mut() {
+            let prev = &toks[*members.last().unwrap_or(&i)];
+            if prev.host == tok.host
+                && let Some(j) = joiner(&text[prev.range.end..tok.range.start], lex)
+            {
+                members.push(i);
+                if j == Mode::Alternative || *mode != Mode::Alternative {
+                    *mode = j;
+                }
+                continue;
+            }
+        }
+        chains.push((vec![i], Mode::Setting));
+    }
+    let mut prev_end = sentence.start;
+    let mut prev_was_port = false;
+    for (c, (members, join_mode)) in chains.iter().enumerate() {
+        let first = &toks[members[0]];
+        let last = &toks[members[members.len() - 1]];
+        let window = &text[prev_end..first.range.start];
+        let next_start = chains
+            .get(c + 1)
+            .map(|(m, _)| toks[m[0]].range.start)
+            .unwrap_or(sentence.end);
+        let tail = &text[last.range.end..next_start];
+        // A tail is only this value's own words when no other label starts in it.
+        let tail = if tail.contains(':') { "" } else { tail };
+        prev_end = last.range.end;
+
+        let protocol = lex
+            .protocols
+            .single(window)
+            .map(|(p, r)| (p, prev_end_shift(r, first.range.start - window.len())))
+            .or_else(|| {
+                lex.protocols
+                    .single(tail)
+                    .map(|(p, r)| (p, prev_end_shift(r, last.range.end)))
+            });
+        let direction = lex.direction(window).or_else(|| lex.direction(tail));
+        let security = lex.security(window).or_else(|| lex.security(tail));
+        let labelled = window.contains(':');
+        let mode = if members.len() > 1 {
+            if *join_mode == Mode::Setting {
+                Mode::Listing
+            } else {
+                *join_mode
+            }
+        } else if labelled || required {
+            Mode::Setting
+        } else {
+            Mode::Listing
+        };
+
+        if first.host {
+            let server_context = vocab.server.is_match(window)
+                && (direction.is_some() || lex.protocols.single(window).is_some());
+            if server_context {
+                for &m in members {
+                    let r = toks[m].range.clone();
+                    out.push(Raw {
+                        value: RawValue::Host(text[r.clone()].to_string()),
+                        range: r,
+                        protocol: protocol.clone(),
+                        direction,
+                        security: None,
+                        mode,
+                    });
+                }
+                // "Serveur POP3 : host" also states the server's protocol.
+                if let Some((p, r)) = lex.protocols.single(window) {
+                    out.push(Raw {
+                        value: RawValue::Protocol(p),
+                        range: prev_end_shift(r, first.range.start - window.len()),
+                        protocol: None,
+                        direction: Some(p.direction()),
+                        security: None,
+                        mode: Mode::Setting,
+                    });
+                }
+            }
+            prev_was_port = false;
+            continue;
+        }
+        let port_word = vocab.port.is_match(window);
+        let continues = prev_was_port && !window.contains(':') && !vocab.server.is_match(window);
+        let is_port = (port_word || continues) && !followed_by_unit(text, last.range.end, vocab);
+        prev_was_port = is_port;
+        if !is_port {
+            continue;
+        }
+        for &m in members {
+            let r = toks[m].range.clone();
+            let Ok(port) = text[r.clone()].parse::<u16>() else {
+                continue;
+            };
+            if port == 0 {
+                continue;
+            }
+            out.push(Raw {
+                value: RawValue::Port(port),
+                range: r,
+                protocol: protocol.clone(),
+                direction,
+                security,
+                mode,
+            });
+        }
+    }
+}
+
+fn prev_end_shift(r: Range<usize>, base: usize) -> Range<usize> {
+    r.start + base..r.end + base
+}
+
+/// True when the word after `pos` is a unit ("25 Mo", "200 e-mails").
+fn followed_by_unit(text: &str, pos: usize, vocab: &Vocabulary) -> bool {
+    let rest = &text[pos..];
+    let word_end = rest
+        .char_indices()
+        .skip_while(|(_, c)| c.is_whitespace())
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ')'))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    vocab.units.starts(&rest[..word_end])
+}
+
+/// "… est un serveur : **POP3**": a server-type label followed by a protocol name.
+fn protocol_labels(text: &str, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
+    for label in lex.vocab.server_type.find_iter(text) {
+        let after = &text[label.end..];
+        let skip = after
+            .char_indices()
+            .find(|(_, c)| !(c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '*' | '«' | '»')))
+            .map(|(i, _)| i)
+            .unwrap_or(after.len());
+        if skip > 12 {
+            continue;
+        }
+        let Some((p, r)) = lex.protocols.mentions(&after[skip..]).next() else {
+            continue;
+        };
+        if r.start != 0 {
+            continue;
+        }
+        let start = label.end + skip;
+        let before = &text[..label.start];
+        let line_start = before.rfind(['\n', '.']).map(|i| i + 1).unwrap_or(0);
+        out.push(Raw {
+            value: RawValue::Protocol(p),
+            range: start..start + r.len(),
+            protocol: None,
+            direction: lex.direction(&text[line_start..label.end]),
+            security: None,
+            mode: Mode::Setting,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Env {
+        vocab: Vocabulary,
+        protocols: Protocols,
+    }
+
+    fn env() -> Env {
+        Env {
+            vocab: Vocabulary::embedded().unwrap(),
+            protocols: Protocols::embedded().unwrap(),
+        }
+    }
+
+    fn ports(text: &str) -> Vec<u16> {
+        let e = env();
+        let lex = Lexicon {
+            vocab: &e.vocab,
+            protocols: &e.protocols,
+        };
+        scan(text, lex)
+            .into_iter()
+            .filter_map(|r| match r.value {
+                RawValue::Port(p) => Some(p),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn raws(text: &str) -> Vec<Raw> {
+        let e = env();
+        scan(
+            text,
+            Lexicon {
+                vocab: &e.vocab,
+                protocols: &e.protocols,
+            },
+        )
+    }
+
+    #[test]
+    fn key_value_port() {
+        let r = raws("Port : 993");
+        assert_eq!(r[0].value, RawValue::Port(993));
+        assert_eq!(r[0].mode, Mode::Setting);
+    }
+
+    #[test]
+    fn quoted_label_and_sentence() {
+        assert_eq!(ports("\"Port\" : le port à renseigner est  995 ."), [995]);
+    }
+
+    #[test]
+    fn alternatives_inherit_the_label() {
+        let r = raws("Port serveur entrant : Le port du serveur entrant :  995  ou  110");
+        assert_eq!(r.len(), 2);
+        assert!(r.iter().all(|x| x.mode == Mode::Alternative));
+        assert!(r.iter().all(|x| x.direction == Some(Direction::Incoming)));
+    }
+
+    #[test]
+    fn prose_ports_with_security_after_them() {
+        let r = raws(
+            "Les ports 110 et 587 correspondent à la sécurisation SSL désactivée. Les ports 995 et 465 correspondent à la sécurisation SSL activée.",
+        );
+        let got: Vec<(RawValue, Option<Security>)> =
+            r.into_iter().map(|x| (x.value, x.security)).collect();
+        assert_eq!(
+            got,
+            [
+                (RawValue::Port(110), Some(Security::Plain)),
+                (RawValue::Port(587), Some(Security::Plain)),
+                (RawValue::Port(995), Some(Security::Ssl)),
+                (RawValue::Port(465), Some(Security::Ssl)),
+            ]
+        );
+    }
+
+    #[test]
+    fn instruction_with_protocol_after_the_port() {
+        let r = raws(
+            "Il vous faut impérativement utiliser le port 587 en SMTP et cocher l'authentification pour le serveur sortant.",
+        );
+        assert_eq!(r[0].value, RawValue::Port(587));
+        assert_eq!(r[0].protocol.as_ref().map(|p| p.0), Some(Protocol::Smtp));
+        assert_eq!(r[0].direction, Some(Direction::Outgoing));
+        assert_eq!(r[0].mode, Mode::Setting);
+    }
+
+    #[test]
+    fn numbers_that_are_not_ports() {
+        assert!(ports("alors vous aurez droit à 100 comptes pop et non 110.").is_empty());
+        assert!(ports("augmenter la taille de vos comptes e-mails de 25 Mo à 5Go.").is_empty());
+        assert!(ports("200 e-mails / heure / compte et 300 e-mails / heure / IP.").is_empty());
+        assert!(ports("[Outlook 2016](https://x){.external} sous Android 4.4").is_empty());
+        assert!(ports("legacy_guide_number: 1474").is_empty());
+        assert!(
+            ports("Le port USB 3 accepte 25 Mo").is_empty()
+                || ports("Le port USB 3 accepte 25 Mo") == [3]
+        );
+    }
+
+    #[test]
+    fn a_port_word_does_not_make_units_ports() {
+        assert!(ports("Le port accepte 25 Mo par message").is_empty());
+    }
+
+    #[test]
+    fn hosts_need_a_server_label() {
+        let r = raws("Serveur entrant : Le serveur de réception des e-mails :  SSL0.OVH.NET");
+        assert_eq!(r[0].value, RawValue::Host("SSL0.OVH.NET".into()));
+        assert_eq!(r[0].direction, Some(Direction::Incoming));
+        assert!(raws("Échangez avec notre communauté sur https://community.ovh.com.").is_empty());
+        assert!(raws("mx1.ovh.net et mx2.ovh.net : anti-spam simple;").is_empty());
+    }
+
+    #[test]
+    fn many_labels_on_one_line() {
+        let text = "Serveur entrant : Le serveur de réception des e-mails :  SSL0.OVH.NET Port serveur entrant : Le port du serveur entrant :  995  ou  110 Serveur sortant : Le serveur d'envoi des e-mails :  SSL0.OVH.NET Port serveur sortant : Le port du serveur sortant :  465  ou  587";
+        let got: Vec<(RawValue, Option<Direction>)> = raws(text)
+            .into_iter()
+            .map(|r| (r.value, r.direction))
+            .collect();
+        use Direction::*;
+        assert_eq!(
+            got,
+            [
+                (RawValue::Host("SSL0.OVH.NET".into()), Some(Incoming)),
+                (RawValue::Port(995), Some(Incoming)),
+                (RawValue::Port(110), Some(Incoming)),
+                (RawValue::Host("SSL0.OVH.NET".into()), Some(Outgoing)),
+                (RawValue::Port(465), Some(Outgoing)),
+                (RawValue::Port(587), Some(Outgoing)),
+            ]
+        );
+    }
+
+    #[test]
+    fn server_type_label() {
+        let r = raws("Mon serveur de messagerie pour courrier entrant est un serveur :  POP3");
+        assert_eq!(r[0].value, RawValue::Protocol(Protocol::Pop3));
+        assert_eq!(r[0].direction, Some(Direction::Incoming));
+    }
+
+    #[test]
+    fn server_label_naming_a_protocol() {
+        let r = raws("\"Serveur POP3\" :  SSL0.OVH.NET");
+        assert!(
+            r.iter()
+                .any(|x| x.value == RawValue::Protocol(Protocol::Pop3))
+        );
+        assert!(
+            r.iter()
+                .any(|x| matches!(&x.value, RawValue::Host(h) if h == "SSL0.OVH.NET"))
+        );
+    }
+
+    #[test]
+    fn english_forms() {
+        let r = raws("Incoming server: mail.example.com, port 993 with SSL");
+        assert!(
+            r.iter()
+                .any(|x| x.value == RawValue::Port(993) && x.security == Some(Security::Ssl))
+        );
+        assert!(r.iter().any(|x| matches!(&x.value, RawValue::Host(_))));
+    }
+}

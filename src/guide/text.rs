@@ -1,0 +1,145 @@
+//! Text runs: the plain text of a block with a map back to source bytes.
+//!
+//! Extraction searches plain text (no `**`, no link URLs), but every finding
+//! must point at source bytes. A [`TextRun`] keeps, for each piece of text, the
+//! source range it came from, so a match in the text maps back to a span.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    text_start: u32,
+    text_len: u32,
+    src_start: u32,
+    src_len: u32,
+    strong: bool,
+}
+
+/// The plain text of a block, with its source map.
+#[derive(Debug, Clone, Default)]
+pub struct TextRun {
+    /// The text: Markdown markup removed, soft line breaks turned into spaces.
+    pub text: String,
+    pieces: Vec<Piece>,
+}
+
+impl TextRun {
+    /// A run made of one verbatim slice of the source starting at `src_start`.
+    pub fn verbatim(text: &str, src_start: usize) -> Self {
+        let mut run = TextRun::default();
+        run.push(text, src_start..src_start + text.len(), false);
+        run
+    }
+
+    /// Appends `text`, which the parser produced from source bytes `src`.
+    /// `strong` marks text inside `**…**`.
+    pub fn push(&mut self, text: &str, src: Range<usize>, strong: bool) {
+        if text.is_empty() {
+            return;
+        }
+        self.pieces.push(Piece {
+            text_start: self.text.len() as u32,
+            text_len: text.len() as u32,
+            src_start: src.start as u32,
+            src_len: src.len() as u32,
+            strong,
+        });
+        self.text.push_str(text);
+    }
+
+    /// True when no text was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The source byte range of the whole run.
+    pub fn src_range(&self) -> Range<usize> {
+        match (self.pieces.first(), self.pieces.last()) {
+            (Some(a), Some(b)) => a.src_start as usize..(b.src_start + b.src_len) as usize,
+            _ => 0..0,
+        }
+    }
+
+    fn piece_at(&self, offset: usize) -> Option<&Piece> {
+        let i = self
+            .pieces
+            .partition_point(|p| (p.text_start as usize) <= offset);
+        self.pieces.get(i.checked_sub(1)?)
+    }
+
+    /// Maps a byte range of [`TextRun::text`] to the source span it came from.
+    /// Text the parser rewrote (entities, escapes) maps to its whole source piece.
+    pub fn src_span(&self, range: Range<usize>) -> Range<usize> {
+        let Some(first) = self.piece_at(range.start) else {
+            return self.src_range();
+        };
+        let last = self
+            .piece_at(range.end.saturating_sub(1).max(range.start))
+            .unwrap_or(first);
+        let verbatim = |p: &Piece| p.text_len == p.src_len;
+        let start = if verbatim(first) {
+            first.src_start as usize
+                + (range.start - first.text_start as usize).min(first.src_len as usize)
+        } else {
+            first.src_start as usize
+        };
+        let end = if verbatim(last) {
+            last.src_start as usize
+                + (range.end - last.text_start as usize).min(last.src_len as usize)
+        } else {
+            (last.src_start + last.src_len) as usize
+        };
+        start..end.max(start)
+    }
+
+    /// True when every piece overlapping `range` is bold.
+    pub fn is_strong(&self, range: Range<usize>) -> bool {
+        let mut any = false;
+        for p in &self.pieces {
+            let (s, e) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
+            if e <= range.start || s >= range.end {
+                continue;
+            }
+            if !p.strong && !self.text[s..e].trim().is_empty() {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// True when all the non-blank text of the run is bold (a bold lead-in).
+    pub fn all_strong(&self) -> bool {
+        self.is_strong(0..self.text.len()) && self.pieces.iter().any(|p| p.strong)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_text_back_to_source() {
+        // source: "Port : **993**" → text "Port : 993"
+        let mut run = TextRun::default();
+        run.push("Port : ", 0..7, false);
+        run.push("993", 9..12, true);
+        let at = run.text.find("993").unwrap();
+        assert_eq!(run.src_span(at..at + 3), 9..12);
+        assert!(run.is_strong(at..at + 3));
+        assert!(!run.all_strong());
+    }
+
+    #[test]
+    fn rewritten_text_maps_to_its_whole_piece() {
+        let mut run = TextRun::default();
+        run.push("&", 4..9, false); // "&amp;"
+        assert_eq!(run.src_span(0..1), 4..9);
+    }
+
+    #[test]
+    fn empty_run_maps_to_nothing() {
+        let run = TextRun::default();
+        assert_eq!(run.src_span(0..0), 0..0);
+    }
+}

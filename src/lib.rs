@@ -1,0 +1,19 @@
+//! guidelint: a fast documentation linter for docs repositories of mail guides.
+//!
+//! Data flows one way: [`discover`] the guides → [`guide`] parses each once →
+//! [`extract`] its mail-server facts → [`rules`] check them (per guide, in
+//! parallel, in [`engine`]) → [`report`] renders the findings.
+
+pub mod anchors;
+pub mod cli;
+pub mod data;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod extract;
+pub mod guide;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod spec;
+pub mod vocab;

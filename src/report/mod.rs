@@ -1,0 +1,151 @@
+//! Reporting: turning an [`Outcome`] into text for writers or tools.
+//! Only this layer computes lines and columns, and only the binary prints.
+
+mod json;
+mod pretty;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::engine::Outcome;
+use crate::source::{LineCol, LineIndex};
+
+pub use json::render as render_json;
+pub use pretty::render as render_pretty;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette's graphical reports, with snippets (default).
+    Pretty,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
+    /// A JSON array of findings (see README.md).
+    Json,
+}
+
+/// Renders `outcome` in `format`. `color` applies to `pretty` only.
+pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
+    match format {
+        Format::Pretty => pretty::render(outcome, color),
+        Format::Concise => concise(outcome),
+        Format::Json => json::render(outcome),
+    }
+}
+
+/// Line indexes of the files with findings, built once per file.
+pub(crate) struct Positions<'a> {
+    outcome: &'a Outcome,
+    indexes: HashMap<usize, LineIndex<'a>>,
+}
+
+impl<'a> Positions<'a> {
+    pub(crate) fn new(outcome: &'a Outcome) -> Self {
+        Positions {
+            outcome,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// Line and column of `offset` in file `file` (1:1 when the text is gone).
+    pub(crate) fn at(&mut self, file: usize, offset: usize) -> LineCol {
+        let Some(text) = self.outcome.files.get(file).and_then(|f| f.text.as_deref()) else {
+            return LineCol { line: 1, column: 1 };
+        };
+        self.indexes
+            .entry(file)
+            .or_insert_with(|| LineIndex::new(text))
+            .line_col(offset)
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Info findings.
+    pub infos: usize,
+    /// Files with at least one finding.
+    pub files_with_findings: usize,
+    /// Files checked.
+    pub files_checked: usize,
+}
+
+/// Counts the findings of `outcome`.
+pub fn counts(outcome: &Outcome) -> Counts {
+    let mut c = Counts {
+        files_checked: outcome.files.len(),
+        ..Counts::default()
+    };
+    let mut files = std::collections::HashSet::new();
+    for f in &outcome.findings {
+        match f.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Warning => c.warnings += 1,
+            Severity::Info => c.infos += 1,
+        }
+        files.insert(f.file);
+    }
+    c.files_with_findings = files.len();
+    c
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// "2 errors, 1 warning in 1 file (5 files checked)".
+pub fn summary(outcome: &Outcome) -> String {
+    let c = counts(outcome);
+    if outcome.findings.is_empty() {
+        return format!(
+            "No problems found ({} checked).",
+            plural(c.files_checked, "file")
+        );
+    }
+    let mut parts = vec![plural(c.errors, "error"), plural(c.warnings, "warning")];
+    if c.infos > 0 {
+        parts.push(plural(c.infos, "info"));
+    }
+    format!(
+        "{} in {} ({} checked).",
+        parts.join(", "),
+        plural(c.files_with_findings, "file"),
+        plural(c.files_checked, "file")
+    )
+}
+
+fn concise(outcome: &Outcome) -> String {
+    let mut pos = Positions::new(outcome);
+    let mut out = String::new();
+    for f in &outcome.findings {
+        let at = pos.at(f.file, f.span.start);
+        let path = path_of(outcome, f);
+        out.push_str(&format!(
+            "{path}:{}:{}: {} [{}] {}\n",
+            at.line,
+            at.column,
+            f.code,
+            f.severity.as_str(),
+            f.message
+        ));
+    }
+    out
+}
+
+pub(crate) fn path_of<'a>(outcome: &'a Outcome, f: &Finding) -> &'a str {
+    outcome
+        .files
+        .get(f.file)
+        .map(|s| s.path.as_str())
+        .unwrap_or("")
+}

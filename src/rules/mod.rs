@@ -1,0 +1,164 @@
+//! The rule registry: every check guidelint runs, with its stable code,
+//! kebab-case name, default severity and documentation.
+//!
+//! One list, [`RULES`], feeds the checks, `guidelint rules`, `guidelint rule
+//! CODE` and the rule metadata of machine-readable outputs. Each rule lives in
+//! its own module with its documentation in a sibling Markdown file.
+//!
+//! Codes are grouped by family and never reused: `GL0xx` files and front
+//! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec.
+
+mod conflicting_protocol_labels;
+mod contradictory_ports;
+mod port_protocol_mismatch;
+mod spec_port_mismatch;
+mod unknown_host;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::extract::Fact;
+use crate::guide::Guide;
+use crate::spec::{Product, Protocols, Spec};
+
+/// What a per-guide check sees: one parsed guide and its facts.
+pub struct GuideContext<'a> {
+    /// Index of the guide in the run.
+    pub file: usize,
+    /// The guide's path as given.
+    pub path: &'a str,
+    /// The parsed guide.
+    pub guide: &'a Guide,
+    /// Its facts.
+    pub facts: &'a [Fact],
+    /// The spec, unless disabled.
+    pub spec: Option<&'a Spec>,
+    /// The product the guide belongs to.
+    pub product: Option<&'a Product>,
+    /// Universal protocol facts.
+    pub protocols: &'a Protocols,
+}
+
+/// How a rule runs.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per guide, in parallel.
+    Guide(fn(&GuideContext<'_>, &mut Vec<Finding>)),
+    /// Reported by the engine itself (unreadable files, broken front matter).
+    Engine,
+}
+
+/// A rule: metadata and its check.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Stable code, e.g. `GL201`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `port-protocol-mismatch`.
+    pub name: &'static str,
+    /// Severity unless configured otherwise.
+    pub severity: Severity,
+    /// One line for listings.
+    pub summary: &'static str,
+    /// The full documentation (Markdown): what, why, example, fix.
+    pub docs: &'static str,
+    /// The check.
+    pub check: Check,
+}
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: "GL000",
+        name: "unreadable-file",
+        severity: Severity::Error,
+        summary: "A guide could not be read: invalid UTF-8, binary content, too large, or an I/O error",
+        docs: include_str!("unreadable_file.md"),
+        check: Check::Engine,
+    },
+    Rule {
+        code: "GL001",
+        name: "invalid-front-matter",
+        severity: Severity::Error,
+        summary: "Front matter that is not valid YAML, or that is opened with `---` and never closed",
+        docs: include_str!("invalid_front_matter.md"),
+        check: Check::Engine,
+    },
+    port_protocol_mismatch::RULE,
+    conflicting_protocol_labels::RULE,
+    unknown_host::RULE,
+    spec_port_mismatch::RULE,
+    contradictory_ports::RULE,
+];
+
+/// Finds a rule by code or name (case-insensitive code).
+pub fn lookup(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// The default severity of the rule with `code` (error for an unknown code).
+pub fn default_severity(code: &str) -> Severity {
+    lookup(code).map(|r| r.severity).unwrap_or(Severity::Error)
+}
+
+/// Runs every per-guide rule on `ctx`.
+pub fn check_guide(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
+    for rule in RULES {
+        if let Check::Guide(f) = rule.check {
+            f(ctx, out);
+        }
+    }
+}
+
+/// "the MX Plan spec" or "the standard ports", for messages.
+pub(crate) fn authority(product: Option<&Product>) -> String {
+    match product {
+        Some(p) => format!("the {} spec", p.name),
+        None => "the standard ports".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for r in RULES {
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+            assert!(r.code.starts_with("GL") && r.code.len() == 5, "{}", r.code);
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                r.name
+            );
+            assert!(
+                r.docs.contains("## Example"),
+                "{} docs lack an example",
+                r.code
+            );
+            assert!(r.docs.contains("## Fix"), "{} docs lack a fix", r.code);
+            assert!(
+                !r.summary.ends_with('.'),
+                "{} summary ends with a period",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(
+            lookup("gl201").map(|r| r.name),
+            Some("port-protocol-mismatch")
+        );
+        assert_eq!(
+            lookup("port-protocol-mismatch").map(|r| r.code),
+            Some("GL201")
+        );
+        assert!(lookup("nope").is_none());
+    }
+}

@@ -1,0 +1,95 @@
+//! GL201 port-protocol-mismatch: a port that belongs to another protocol.
+
+use super::{Check, GuideContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::extract::{ProtocolSource, Value};
+use crate::spec::{Protocol, Protocols, Security};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    code: "GL201",
+    name: "port-protocol-mismatch",
+    severity: Severity::Error,
+    summary: "A port that belongs to another protocol, such as POP3 on 993 (IMAP over SSL)",
+    docs: include_str!("port_protocol_mismatch.md"),
+    check: Check::Guide(check),
+};
+
+/// The other protocol `port` is a well-known port of, when it is not one of `protocol`'s.
+pub(crate) fn owner(
+    protocols: &Protocols,
+    protocol: Protocol,
+    port: u16,
+) -> Option<(Protocol, Security)> {
+    if protocols.is_port_of(protocol, port) {
+        return None;
+    }
+    protocols.meanings(port).find(|(p, _)| *p != protocol)
+}
+
+fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
+    for fact in ctx.facts {
+        let (Value::Port(port), Some(protocol)) = (&fact.value, fact.protocol) else {
+            continue;
+        };
+        if matches!(fact.protocol_source, Some((ProtocolSource::PortNumber, _))) {
+            continue;
+        }
+        let Some((other, other_security)) = owner(ctx.protocols, protocol, *port) else {
+            continue;
+        };
+        let security = fact.security.unwrap_or(other_security);
+        let right: Vec<u16> = match ctx.product.filter(|p| !p.ports(protocol).is_empty()) {
+            Some(product) => product
+                .ports(protocol)
+                .iter()
+                .filter(|p| p.security.agrees_with(security))
+                .map(|p| p.port)
+                .collect(),
+            None => ctx
+                .protocols
+                .ports_of(protocol)
+                .filter(|(_, s)| s.agrees_with(security))
+                .map(|(p, _)| p)
+                .collect(),
+        };
+        let uses = match right.as_slice() {
+            [] => format!("{protocol} {} is not offered", security.phrase()),
+            [one] => format!("{protocol} {} uses {one}", security.phrase()),
+            many => format!(
+                "{protocol} {} uses {}",
+                security.phrase(),
+                many.iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        };
+        let mut finding = Finding::new(
+            RULE.code,
+            ctx.file,
+            fact.span.clone(),
+            format!("port {port} is {other} {}; {uses}", other_security.phrase()),
+        )
+        .label(format!("{other}'s port, given here for {protocol}"));
+        let help = match right.first() {
+            Some(p) => format!(
+                "use {p} for {protocol} {}; if {other} is meant, name {other} instead of {protocol}",
+                security.phrase()
+            ),
+            None => format!(
+                "use a {protocol} port; if {other} is meant, name {other} instead of {protocol}"
+            ),
+        };
+        finding = finding.help(help);
+        if let Some((source, Some(span))) = &fact.protocol_source {
+            let why = match source {
+                ProtocolSource::Statement => format!("the server is said to be {protocol} here"),
+                ProtocolSource::Local => format!("{protocol} is named here"),
+                _ => format!("this section is about {protocol}"),
+            };
+            finding = finding.related_here(span.clone(), why);
+        }
+        out.push(finding);
+    }
+}

@@ -1,0 +1,532 @@
+//! The canonical spec: the mail service's facts (`rules/spec.yaml`) and the
+//! universal protocol facts (`rules/protocols.yaml`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::data::{self, DataError};
+
+/// A mail protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// IMAP (incoming).
+    Imap,
+    /// POP3 (incoming).
+    Pop3,
+    /// SMTP (outgoing).
+    Smtp,
+}
+
+impl Protocol {
+    /// All protocols.
+    pub const ALL: [Protocol; 3] = [Protocol::Imap, Protocol::Pop3, Protocol::Smtp];
+
+    /// The name writers know.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Imap => "IMAP",
+            Protocol::Pop3 => "POP3",
+            Protocol::Smtp => "SMTP",
+        }
+    }
+
+    /// Which server the protocol is for.
+    pub fn direction(self) -> Direction {
+        match self {
+            Protocol::Smtp => Direction::Outgoing,
+            _ => Direction::Incoming,
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Incoming or outgoing server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The server mail is read from (IMAP, POP3).
+    Incoming,
+    /// The server mail is sent through (SMTP).
+    Outgoing,
+}
+
+impl Direction {
+    /// `incoming` or `outgoing`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Incoming => "incoming",
+            Direction::Outgoing => "outgoing",
+        }
+    }
+}
+
+/// How a port is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte ("SSL").
+    Ssl,
+    /// Plain connection upgraded with STARTTLS.
+    Starttls,
+    /// No TLS.
+    Plain,
+}
+
+impl Security {
+    /// True for implicit TLS, the only thing guides call "SSL".
+    pub fn is_ssl(self) -> bool {
+        self == Security::Ssl
+    }
+
+    /// Whether a guide's `stated` security agrees with this one. Guides say
+    /// "SSL" or "without SSL"; STARTTLS and plain are both "without SSL".
+    pub fn agrees_with(self, stated: Security) -> bool {
+        self.is_ssl() == stated.is_ssl()
+    }
+
+    /// "over SSL" / "without SSL" / "with STARTTLS", for messages.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Security::Ssl => "over SSL",
+            Security::Starttls => "with STARTTLS",
+            Security::Plain => "without SSL",
+        }
+    }
+}
+
+/// One port a protocol is offered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSpec {
+    /// The port number.
+    pub port: u16,
+    /// How it is secured.
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProtocolFacts {
+    #[allow(dead_code)]
+    name: String,
+    #[allow(dead_code)]
+    direction: Direction,
+    aliases: Vec<String>,
+    ports: Vec<RawPort>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPort {
+    port: u16,
+    security: Security,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProtocolsFile {
+    protocols: BTreeMap<Protocol, ProtocolFacts>,
+}
+
+/// The universal protocol facts: well-known ports and the words naming each protocol.
+#[derive(Debug, Clone)]
+pub struct Protocols {
+    ports: Vec<(Protocol, u16, Security)>,
+    aliases: Regex,
+    alias_map: Vec<(String, Protocol)>,
+}
+
+impl Protocols {
+    /// The facts shipped in `rules/protocols.yaml`.
+    pub fn embedded() -> Result<Protocols, DataError> {
+        Self::parse("rules/protocols.yaml", data::PROTOCOLS_YAML)
+    }
+
+    /// Parses a protocols file.
+    pub fn parse(file: &str, text: &str) -> Result<Protocols, DataError> {
+        let raw: ProtocolsFile = data::from_yaml(file, text)?;
+        let mut ports = Vec::new();
+        let mut alias_map = Vec::new();
+        for (protocol, facts) in raw.protocols {
+            ports.extend(facts.ports.iter().map(|p| (protocol, p.port, p.security)));
+            alias_map.extend(facts.aliases.iter().map(|a| (a.to_lowercase(), protocol)));
+        }
+        alias_map.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        let pattern = alias_map
+            .iter()
+            .map(|(a, _)| regex::escape(a))
+            .collect::<Vec<_>>()
+            .join("|");
+        let aliases = Regex::new(&format!(r"(?i)\b(?:{pattern})\b"))
+            .map_err(|e| DataError::new(file, text, None, e.to_string()))?;
+        Ok(Protocols {
+            ports,
+            aliases,
+            alias_map,
+        })
+    }
+
+    /// The well-known meanings of `port`: which protocol, with which security.
+    pub fn meanings(&self, port: u16) -> impl Iterator<Item = (Protocol, Security)> + '_ {
+        self.ports
+            .iter()
+            .filter(move |(_, p, _)| *p == port)
+            .map(|(proto, _, sec)| (*proto, *sec))
+    }
+
+    /// True when `port` is a well-known port of `protocol`.
+    pub fn is_port_of(&self, protocol: Protocol, port: u16) -> bool {
+        self.meanings(port).any(|(p, _)| p == protocol)
+    }
+
+    /// The well-known ports of `protocol`.
+    pub fn ports_of(&self, protocol: Protocol) -> impl Iterator<Item = (u16, Security)> + '_ {
+        self.ports
+            .iter()
+            .filter(move |(p, _, _)| *p == protocol)
+            .map(|(_, port, sec)| (*port, *sec))
+    }
+
+    /// Every protocol name in `text`, with its byte range.
+    pub fn mentions<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
+        self.aliases.find_iter(text).filter_map(|m| {
+            let word = m.as_str().to_lowercase();
+            let p = self.alias_map.iter().find(|(a, _)| *a == word)?.1;
+            Some((p, m.range()))
+        })
+    }
+
+    /// The one protocol `text` names, if it names exactly one.
+    pub fn single(&self, text: &str) -> Option<(Protocol, std::ops::Range<usize>)> {
+        let mut found: Option<(Protocol, std::ops::Range<usize>)> = None;
+        for (p, r) in self.mentions(text) {
+            match &found {
+                Some((q, _)) if *q != p => return None,
+                Some(_) => {}
+                None => found = Some((p, r)),
+            }
+        }
+        found
+    }
+}
+
+/// Whether SMTP authentication is required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authentication {
+    /// Clients must authenticate.
+    Required,
+    /// Clients may authenticate.
+    Optional,
+    /// No authentication.
+    None,
+}
+
+/// What the spec says about one protocol of a product.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSpec {
+    /// The ports offered.
+    pub ports: Vec<PortSpec>,
+    /// Whether authentication is required (SMTP).
+    #[serde(default)]
+    pub authentication: Option<Authentication>,
+}
+
+/// Host names offered for each direction.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hosts {
+    /// Incoming servers.
+    #[serde(default)]
+    pub incoming: Vec<String>,
+    /// Outgoing servers.
+    #[serde(default)]
+    pub outgoing: Vec<String>,
+}
+
+/// How guides are attributed to a product.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductMatch {
+    /// Glob patterns on the guide's path.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Words that, in the title, attribute the guide to the product.
+    #[serde(default)]
+    pub title: Vec<String>,
+    /// Front-matter values that attribute the guide (`key: value`).
+    #[serde(default)]
+    pub front_matter: BTreeMap<String, String>,
+}
+
+/// An MX record of a product.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MxRecord {
+    /// The MX host.
+    pub host: String,
+    /// What filtering it applies.
+    #[serde(default)]
+    pub filtering: Option<String>,
+}
+
+/// One product of the spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Stable id (`mx-plan`).
+    pub id: String,
+    /// Name for messages (`MX Plan`).
+    pub name: String,
+    /// How guides are attributed to it.
+    #[serde(default, rename = "match")]
+    pub matches: ProductMatch,
+    /// Its servers.
+    #[serde(default)]
+    pub hosts: Hosts,
+    /// Its protocols.
+    #[serde(default)]
+    pub protocols: BTreeMap<Protocol, ProtocolSpec>,
+    /// The protocol guides should recommend.
+    #[serde(default)]
+    pub recommended: Option<Protocol>,
+    /// The webmail URL.
+    #[serde(default)]
+    pub webmail: Option<String>,
+    /// MX records.
+    #[serde(default)]
+    pub mx: Vec<MxRecord>,
+    /// Stated limits (name → value).
+    #[serde(default)]
+    pub limits: BTreeMap<String, serde_yaml::Value>,
+}
+
+impl Product {
+    /// The ports the product offers for `protocol`.
+    pub fn ports(&self, protocol: Protocol) -> &[PortSpec] {
+        self.protocols
+            .get(&protocol)
+            .map(|p| p.ports.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The hosts offered for `direction` (all hosts when `None`).
+    pub fn hosts(&self, direction: Option<Direction>) -> Vec<&str> {
+        let h = &self.hosts;
+        let list: Vec<&String> = match direction {
+            Some(Direction::Incoming) => h.incoming.iter().collect(),
+            Some(Direction::Outgoing) => h.outgoing.iter().collect(),
+            None => h.incoming.iter().chain(&h.outgoing).collect(),
+        };
+        list.into_iter().map(String::as_str).collect()
+    }
+
+    /// True when `host` is one of the product's hosts for `direction`.
+    pub fn offers_host(&self, host: &str, direction: Option<Direction>) -> bool {
+        self.hosts(direction).iter().any(|h| host_matches(h, host))
+    }
+
+    /// "IMAP on 993 (SSL) and 143 (without SSL)".
+    pub fn describe_ports(&self, protocol: Protocol) -> String {
+        let parts: Vec<String> = self
+            .ports(protocol)
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({})",
+                    p.port,
+                    if p.security.is_ssl() {
+                        "SSL"
+                    } else {
+                        "without SSL"
+                    }
+                )
+            })
+            .collect();
+        format!("{protocol} on {}", join_and(&parts))
+    }
+}
+
+/// Joins `a, b and c`.
+pub fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Case-insensitive host comparison where `*` in `pattern` matches any run of characters.
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == host;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !host.starts_with(first) || !host.ends_with(last) || host.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &host[first.len()..host.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecFile {
+    products: Vec<Product>,
+}
+
+/// The canonical spec: the products guides describe.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Products, the first being the default for guides no product claims.
+    pub products: Vec<Product>,
+}
+
+impl Spec {
+    /// The spec shipped in `rules/spec.yaml`.
+    pub fn embedded() -> Result<Spec, DataError> {
+        Self::parse("rules/spec.yaml", data::SPEC_YAML)
+    }
+
+    /// Parses a spec file, checking what YAML types cannot.
+    pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
+        let raw: SpecFile = data::from_yaml(file, text)?;
+        if raw.products.is_empty() {
+            return Err(DataError::new(
+                file,
+                text,
+                Some(0),
+                "the spec lists no products",
+            ));
+        }
+        for product in &raw.products {
+            for (protocol, spec) in &product.protocols {
+                for port in &spec.ports {
+                    if port.port == 0 {
+                        let offset = text.find(&product.id);
+                        return Err(DataError::new(
+                            file,
+                            text,
+                            offset,
+                            format!(
+                                "product `{}`: port 0 is not a port ({protocol})",
+                                product.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(Spec {
+            products: raw.products,
+        })
+    }
+
+    /// The product a guide belongs to: the first whose `match` claims the
+    /// guide's path or title, else the first product.
+    pub fn product_for(&self, path: &str, title: Option<&str>) -> Option<&Product> {
+        self.products
+            .iter()
+            .find(|p| {
+                let m = &p.matches;
+                m.paths
+                    .iter()
+                    .any(|g| glob::Pattern::new(g).is_ok_and(|pat| pat.matches(path)))
+                    || title.is_some_and(|t| {
+                        let t = t.to_lowercase();
+                        m.title.iter().any(|w| t.contains(&w.to_lowercase()))
+                    })
+            })
+            .or_else(|| self.products.first())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_spec_is_mx_plan() {
+        let spec = Spec::embedded().unwrap();
+        let p = &spec.products[0];
+        assert_eq!(p.name, "MX Plan");
+        assert_eq!(p.ports(Protocol::Imap)[0].port, 993);
+        assert!(p.offers_host("SSL0.OVH.NET", Some(Direction::Incoming)));
+        assert_eq!(
+            p.describe_ports(Protocol::Pop3),
+            "POP3 on 995 (SSL) and 110 (without SSL)"
+        );
+    }
+
+    #[test]
+    fn universal_ports() {
+        let protocols = Protocols::embedded().unwrap();
+        assert!(protocols.is_port_of(Protocol::Imap, 993));
+        assert!(!protocols.is_port_of(Protocol::Pop3, 993));
+        assert_eq!(
+            protocols.single("Serveur POP3").map(|x| x.0),
+            Some(Protocol::Pop3)
+        );
+        assert_eq!(protocols.single("POP before SMTP"), None);
+        assert_eq!(
+            protocols.single("pop - POP3").map(|x| x.0),
+            Some(Protocol::Pop3)
+        );
+    }
+
+    #[test]
+    fn host_patterns() {
+        assert!(host_matches("ex*.mail.ovh.net", "ex3.mail.ovh.net"));
+        assert!(host_matches("ssl0.ovh.net", "SSL0.OVH.NET"));
+        assert!(!host_matches("ex*.mail.ovh.net", "pro1.mail.ovh.net"));
+        assert!(!host_matches("ssl0.ovh.net", "ssl0.ovh.com"));
+    }
+
+    #[test]
+    fn broken_spec_points_into_the_yaml() {
+        let text = "products:\n  - id: x\n    name: X\n    protocols:\n      imap:\n        ports: [{port: 99999, security: ssl}]\n";
+        let err = Spec::parse("bad.yaml", text).unwrap_err();
+        let offset = err.offset.unwrap();
+        assert!(offset > text.find("ports").unwrap(), "{err:?}");
+    }
+
+    #[test]
+    fn unknown_security_is_refused() {
+        let text = "products:\n  - id: x\n    name: X\n    protocols:\n      imap:\n        ports: [{port: 993, security: maybe}]\n";
+        assert!(Spec::parse("bad.yaml", text).is_err());
+    }
+
+    #[test]
+    fn security_agreement() {
+        assert!(Security::Plain.agrees_with(Security::Plain));
+        assert!(Security::Starttls.agrees_with(Security::Plain));
+        assert!(Security::Plain.agrees_with(Security::Starttls));
+        assert!(!Security::Ssl.agrees_with(Security::Plain));
+        assert!(!Security::Plain.agrees_with(Security::Ssl));
+    }
+}

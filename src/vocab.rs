@@ -1,0 +1,291 @@
+//! Vocabularies: the words guides use around mail settings, one YAML file per
+//! language in `rules/vocab/`, compiled into matchers once per run.
+//!
+//! All loaded languages are merged: a French guide quoting an English label, or
+//! a guide whose language is unknown, is still understood. Adding a language is
+//! adding a file.
+
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::data::{self, DataError};
+
+/// One language's vocabulary file, as written.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VocabFile {
+    /// Language code (`fr`, `en`, `de`, …).
+    pub language: String,
+    /// The language's own name.
+    #[serde(default)]
+    pub name: String,
+    /// Words that make a nearby number a port.
+    #[serde(default)]
+    pub port: Vec<String>,
+    /// Words that make a nearby host name a mail server.
+    #[serde(default)]
+    pub server: Vec<String>,
+    /// Labels whose value is a protocol.
+    #[serde(default)]
+    pub server_type: Vec<String>,
+    /// Table headers of a protocol column.
+    #[serde(default)]
+    pub protocol: Vec<String>,
+    /// Words for the incoming (receiving) server.
+    #[serde(default)]
+    pub incoming: Vec<String>,
+    /// Words for the outgoing (sending) server.
+    #[serde(default)]
+    pub outgoing: Vec<String>,
+    /// Phrases meaning implicit TLS ("SSL").
+    #[serde(default)]
+    pub ssl: Vec<String>,
+    /// Phrases meaning no TLS.
+    #[serde(default)]
+    pub plain: Vec<String>,
+    /// Phrases meaning STARTTLS.
+    #[serde(default)]
+    pub starttls: Vec<String>,
+    /// Labels of a security setting.
+    #[serde(default)]
+    pub security_label: Vec<String>,
+    /// Words that make a sentence an instruction.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Words joining alternatives.
+    #[serde(default)]
+    pub alternative: Vec<String>,
+    /// Words joining a list.
+    #[serde(default)]
+    pub conjunction: Vec<String>,
+    /// Units that follow numbers which are not ports.
+    #[serde(default)]
+    pub units: Vec<String>,
+}
+
+/// A compiled list of phrases, matched case-insensitively as whole words.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    re: Option<Regex>,
+}
+
+impl Matcher {
+    /// Compiles `phrases` (longest first, so the longest phrase wins at a position).
+    pub fn new(phrases: &[String]) -> Result<Matcher, regex::Error> {
+        let mut phrases: Vec<&String> = phrases.iter().filter(|p| !p.trim().is_empty()).collect();
+        if phrases.is_empty() {
+            return Ok(Matcher { re: None });
+        }
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        phrases.dedup();
+        let alternatives: Vec<String> = phrases.iter().map(|p| phrase_pattern(p)).collect();
+        let re = Regex::new(&format!("(?i){}", alternatives.join("|")))?;
+        Ok(Matcher { re: Some(re) })
+    }
+
+    /// The byte ranges of every match in `text`.
+    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.re
+            .iter()
+            .flat_map(move |re| re.find_iter(text).map(|m| m.range()))
+    }
+
+    /// True when a phrase occurs in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.re.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    /// True when `text` starts with a phrase (after leading spaces).
+    pub fn starts(&self, text: &str) -> bool {
+        let trimmed = text.trim_start();
+        let lead = text.len() - trimmed.len();
+        self.find_iter(text).next().is_some_and(|r| r.start == lead)
+    }
+}
+
+/// A regex for one phrase: whole words, flexible spaces, both apostrophes.
+fn phrase_pattern(phrase: &str) -> String {
+    let phrase = phrase.trim();
+    let mut out = String::new();
+    let first = phrase.chars().next().unwrap_or(' ');
+    let last = phrase.chars().last().unwrap_or(' ');
+    if first.is_alphanumeric() {
+        out.push_str(r"\b");
+    }
+    let mut prev_space = false;
+    for c in phrase.chars() {
+        if c.is_whitespace() {
+            if !prev_space {
+                out.push_str(r"\s*");
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        match c {
+            '\'' | '’' => out.push_str("['’]"),
+            c => out.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    if last.is_alphanumeric() {
+        out.push_str(r"\b");
+    }
+    out
+}
+
+/// The merged, compiled vocabulary of every loaded language.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    /// Codes of the loaded languages.
+    pub languages: Vec<String>,
+    /// Port words.
+    pub port: Matcher,
+    /// Server words.
+    pub server: Matcher,
+    /// Server-type labels.
+    pub server_type: Matcher,
+    /// Protocol column headers.
+    pub protocol: Matcher,
+    /// Incoming-direction words.
+    pub incoming: Matcher,
+    /// Outgoing-direction words.
+    pub outgoing: Matcher,
+    /// Implicit-TLS phrases.
+    pub ssl: Matcher,
+    /// No-TLS phrases.
+    pub plain: Matcher,
+    /// STARTTLS phrases.
+    pub starttls: Matcher,
+    /// Security labels.
+    pub security_label: Matcher,
+    /// Instruction words.
+    pub required: Matcher,
+    /// Alternative joiners.
+    pub alternative: Matcher,
+    /// List joiners.
+    pub conjunction: Matcher,
+    /// Units after non-port numbers.
+    pub units: Matcher,
+}
+
+impl Vocabulary {
+    /// The vocabularies shipped in `rules/vocab/`.
+    pub fn embedded() -> Result<Vocabulary, DataError> {
+        Self::from_sources(
+            data::VOCABULARIES
+                .iter()
+                .map(|(f, t)| (f.to_string(), t.to_string())),
+        )
+    }
+
+    /// Loads and merges vocabulary files given as (file name, text).
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Vocabulary, DataError> {
+        let mut merged = VocabFile::default();
+        let mut languages = Vec::new();
+        for (file, text) in sources {
+            let v: VocabFile = data::from_yaml(&file, &text)?;
+            languages.push(v.language.clone());
+            macro_rules! merge {
+                ($($f:ident),*) => { $( merged.$f.extend(v.$f); )* };
+            }
+            merge!(
+                port,
+                server,
+                server_type,
+                protocol,
+                incoming,
+                outgoing,
+                ssl,
+                plain,
+                starttls,
+                security_label,
+                required,
+                alternative,
+                conjunction,
+                units
+            );
+        }
+        let compile = |list: &[String]| {
+            Matcher::new(list).map_err(|e| DataError::new("rules/vocab", "", None, e.to_string()))
+        };
+        Ok(Vocabulary {
+            languages,
+            port: compile(&merged.port)?,
+            server: compile(&merged.server)?,
+            server_type: compile(&merged.server_type)?,
+            protocol: compile(&merged.protocol)?,
+            incoming: compile(&merged.incoming)?,
+            outgoing: compile(&merged.outgoing)?,
+            ssl: compile(&merged.ssl)?,
+            plain: compile(&merged.plain)?,
+            starttls: compile(&merged.starttls)?,
+            security_label: compile(&merged.security_label)?,
+            required: compile(&merged.required)?,
+            alternative: compile(&merged.alternative)?,
+            conjunction: compile(&merged.conjunction)?,
+            units: compile(&merged.units)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(phrases: &[&str]) -> Matcher {
+        Matcher::new(&phrases.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn whole_words_case_insensitive() {
+        let ports = m(&["port", "ports"]);
+        assert!(ports.is_match("Le Port du serveur"));
+        assert!(!ports.is_match("le portail"));
+        assert!(!ports.is_match("transport"));
+    }
+
+    #[test]
+    fn spaces_are_optional_and_accents_are_word_characters() {
+        let on = m(&["SSL activé"]);
+        assert!(on.is_match("Ports SSLactivé SSLdésactivé"));
+        assert!(!on.is_match("SSL activée"));
+        let off = m(&["SSL désactivé", "SSL désactivée"]);
+        assert!(off.is_match("la sécurisation SSL désactivée."));
+    }
+
+    #[test]
+    fn longest_phrase_wins_and_apostrophes_match_both_forms() {
+        let s = m(&["ssl", "connexion sécurisée (ssl)"]);
+        let text = "une connexion sécurisée (SSL)";
+        assert_eq!(s.find_iter(text).next(), Some(4..text.len()));
+        assert!(m(&["nom d'hôte"]).is_match("Nom d’hôte"));
+    }
+
+    #[test]
+    fn ssl_does_not_match_inside_a_host_name() {
+        assert!(!m(&["ssl"]).is_match("SSL0.OVH.NET"));
+    }
+
+    #[test]
+    fn embedded_vocabularies_load() {
+        let v = Vocabulary::embedded().unwrap();
+        assert!(v.languages.contains(&"fr".to_string()));
+        assert!(v.incoming.is_match("Serveur entrant"));
+        assert!(v.outgoing.is_match("Outgoing server"));
+    }
+
+    #[test]
+    fn a_broken_vocabulary_points_into_its_file() {
+        let err = Vocabulary::from_sources([(
+            "de.yaml".to_string(),
+            "language: de\nport: 3\n".to_string(),
+        )])
+        .unwrap_err();
+        assert_eq!(err.file, "de.yaml");
+        assert!(err.offset.is_some());
+    }
+}
