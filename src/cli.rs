@@ -10,7 +10,7 @@ use crate::diagnostic::Severity;
 use crate::discover;
 use crate::engine::Engine;
 use crate::report::{self, Format};
-use crate::rules::{self, RULES};
+use crate::rules;
 use crate::spec::Spec;
 
 /// Exit status: no error-severity finding.
@@ -83,9 +83,16 @@ pub fn main() -> i32 {
     }
 }
 
+fn catalog() -> Vec<rules::RuleInfo> {
+    match Engine::new(None) {
+        Ok(engine) => engine.catalog(),
+        Err(_) => rules::builtin_catalog(),
+    }
+}
+
 fn list_rules() -> i32 {
     let mut out = String::new();
-    for r in RULES {
+    for r in catalog() {
         out.push_str(&format!(
             "{}  {:<30} {:<8} {}\n",
             r.code,
@@ -98,7 +105,10 @@ fn list_rules() -> i32 {
 }
 
 fn show_rule(code: &str) -> i32 {
-    match rules::lookup(code) {
+    let found = catalog()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code);
+    match found {
         Some(r) => print(&format!(
             "{}\n\nCode: {}  Name: {}  Default severity: {}\n",
             r.docs.trim_end(),

@@ -3,12 +3,13 @@
 //! Spans stay byte offsets all the way from the parser to the reporter; line and
 //! column are computed only when a finding is rendered (see [`crate::source`]).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. The order matters: `Error > Warning > Info`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing, never fails a run.
@@ -45,13 +46,24 @@ pub struct Related {
     pub message: String,
 }
 
+/// A safe, unambiguous edit that fixes a finding (`--fix`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The bytes to replace.
+    pub span: Span,
+    /// What to put there.
+    pub replacement: String,
+}
+
 /// One problem found by one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Index of the guide in the run's file list.
     pub file: usize,
-    /// Stable rule code, e.g. `GL201`.
-    pub code: &'static str,
+    /// Stable rule code, e.g. `GL201` (owned for rules loaded from YAML).
+    pub code: Cow<'static, str>,
+    /// The rule's kebab-case name, e.g. `port-protocol-mismatch`.
+    pub name: Cow<'static, str>,
     /// Severity after configuration.
     pub severity: Severity,
     /// The exact span the finding is about (a port number, a host, a word).
@@ -64,21 +76,36 @@ pub struct Finding {
     pub help: Option<String>,
     /// Other places that explain the finding.
     pub related: Vec<Related>,
+    /// The fix, when the right value is certain.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
-    /// Starts a finding for `file` at `span`; the severity is filled in from the rule registry.
+    /// Starts a finding of a built-in rule for `file` at `span`; the name and
+    /// severity come from the rule registry.
     pub fn new(code: &'static str, file: usize, span: Span, message: impl Into<String>) -> Self {
+        let rule = crate::rules::lookup(code);
         Finding {
             file,
-            code,
-            severity: crate::rules::default_severity(code),
+            code: Cow::Borrowed(code),
+            name: Cow::Borrowed(rule.map(|r| r.name).unwrap_or("")),
+            severity: rule.map(|r| r.severity).unwrap_or(Severity::Error),
             span,
             message: message.into(),
             label: String::new(),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
+    }
+
+    /// Offers a fix: replace `span` with `replacement`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Fix {
+            span,
+            replacement: replacement.into(),
+        });
+        self
     }
 
     /// Sets the label shown on the span.

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
+use crate::corpus::{self, CorpusContext, GuideSummary};
 use crate::data::DataError;
 use crate::diagnostic::Finding;
 use crate::discover::GuideFile;
@@ -30,6 +32,8 @@ pub struct Engine {
     pub protocols: Protocols,
     /// The canonical spec, unless disabled.
     pub spec: Option<Spec>,
+    /// The configuration.
+    pub config: Config,
 }
 
 /// A checked file as the reporter needs it.
@@ -51,53 +55,111 @@ pub struct Outcome {
 }
 
 impl Engine {
-    /// The engine with the embedded vocabularies, protocols and `spec`.
+    /// The engine with the embedded vocabularies, protocols and `spec`, and the default configuration.
     pub fn new(spec: Option<Spec>) -> Result<Engine, DataError> {
+        Self::with_config(spec, Config::default())
+    }
+
+    /// The engine with the embedded vocabularies and protocols, `spec` and `config`.
+    pub fn with_config(spec: Option<Spec>, config: Config) -> Result<Engine, DataError> {
         Ok(Engine {
             vocab: Vocabulary::embedded()?,
             protocols: Protocols::embedded()?,
             spec,
+            config,
         })
     }
 
-    /// Checks `files` in parallel.
+    /// Checks `files`: each guide in parallel, then the corpus pass over their summaries.
     pub fn check(&self, files: &[GuideFile]) -> Outcome {
-        let results: Vec<(SourceFile, Vec<Finding>)> = files
+        let results: Vec<(SourceFile, Vec<Finding>, GuideSummary)> = files
             .par_iter()
             .enumerate()
             .map(|(i, f)| self.check_file(i, f))
             .collect();
         let mut outcome = Outcome::default();
-        for (file, findings) in results {
+        let mut summaries = Vec::with_capacity(results.len());
+        for (file, findings, summary) in results {
             outcome.files.push(file);
             outcome.findings.extend(findings);
+            summaries.push(summary);
         }
+        let ctx = CorpusContext {
+            summaries: &summaries,
+            config: &self.config,
+            spec: self.spec.as_ref(),
+        };
+        rules::check_corpus(&ctx, &mut outcome.findings);
+        reload_sources(&mut outcome, files);
         outcome
             .findings
-            .sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+            .sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
         outcome
     }
 
-    fn check_file(&self, index: usize, file: &GuideFile) -> (SourceFile, Vec<Finding>) {
-        let (text, mut findings) = match read_guide(index, &file.path) {
+    fn check_file(
+        &self,
+        index: usize,
+        file: &GuideFile,
+    ) -> (SourceFile, Vec<Finding>, GuideSummary) {
+        let (text, findings, summary) = match read_guide(index, &file.path) {
             Read::Text(text) => {
-                let findings = self.check_text(index, &file.display, &text, kind_of(&file.path));
-                (text, findings)
+                let (findings, summary) = self.check_guide(index, file, &text);
+                (text, findings, summary)
             }
-            Read::Unreadable { shown, finding } => (shown, vec![*finding]),
+            Read::Unreadable { shown, finding } => {
+                let summary = GuideSummary {
+                    file: index,
+                    path: file.display.clone(),
+                    fs_path: file.path.clone(),
+                    readable: false,
+                };
+                (shown, vec![*finding], summary)
+            }
         };
-        findings.sort_by_key(|f| f.span.start);
         let text = (!findings.is_empty()).then(|| Arc::from(text.as_str()));
-        (
-            SourceFile {
-                path: file.display.clone(),
-                text,
-            },
-            findings,
-        )
+        let source = SourceFile {
+            path: file.display.clone(),
+            text,
+        };
+        (source, findings, summary)
     }
 
-    /// Checks one guide's text (the library entry point for tests and tools).
+    fn check_guide(
+        &self,
+        index: usize,
+        file: &GuideFile,
+        text: &str,
+    ) -> (Vec<Finding>, GuideSummary) {
+        let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
+        let facts = extract::extract(&guide, self.lexicon());
+        let findings = self.guide_findings(index, &file.display, text, &guide, &facts);
+        let summary = corpus::summarize(
+            index,
+            &file.display,
+            file.path.clone(),
+            &guide,
+            &facts,
+            &self.config,
+        );
+        (findings, summary)
+    }
+
+    /// Metadata of every rule this engine runs (built-in and loaded), for
+    /// listings, `guidelint rule` and SARIF.
+    pub fn catalog(&self) -> Vec<rules::RuleInfo> {
+        rules::builtin_catalog()
+    }
+
+    /// The matchers fact extraction uses.
+    pub fn lexicon(&self) -> Lexicon<'_> {
+        Lexicon {
+            vocab: &self.vocab,
+            protocols: &self.protocols,
+        }
+    }
+
+    /// Checks one guide's text alone, without the corpus pass (for tests and tools).
     pub fn check_text(
         &self,
         index: usize,
@@ -106,24 +168,54 @@ impl Engine {
         kind: GuideKind,
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
-        let lex = Lexicon {
-            vocab: &self.vocab,
-            protocols: &self.protocols,
-        };
-        let facts = extract::extract(&guide, lex);
-        let mut findings = front_matter_findings(index, &guide);
+        let facts = extract::extract(&guide, self.lexicon());
+        self.guide_findings(index, path, text, &guide, &facts)
+    }
+
+    fn guide_findings(
+        &self,
+        index: usize,
+        path: &str,
+        text: &str,
+        guide: &Guide,
+        facts: &[extract::Fact],
+    ) -> Vec<Finding> {
+        let mut findings = front_matter_findings(index, guide);
         let title = guide.front_matter_str("title");
         let ctx = GuideContext {
             file: index,
             path,
-            guide: &guide,
-            facts: &facts,
+            text,
+            config: &self.config,
+            guide,
+            facts,
             spec: self.spec.as_ref(),
             product: self.spec.as_ref().and_then(|s| s.product_for(path, title)),
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);
+        findings.sort_by_key(|f| f.span.start);
         findings
+    }
+}
+
+/// Reads again the guides that got findings in the corpus pass: their text was
+/// dropped after the per-guide pass to keep memory flat.
+fn reload_sources(outcome: &mut Outcome, files: &[GuideFile]) {
+    let mut wanted: Vec<usize> = outcome
+        .findings
+        .iter()
+        .flat_map(|f| std::iter::once(f.file).chain(f.related.iter().filter_map(|r| r.file)))
+        .filter(|&i| outcome.files.get(i).is_some_and(|s| s.text.is_none()))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for i in wanted {
+        if let (Some(source), Some(file)) = (outcome.files.get_mut(i), files.get(i))
+            && let Read::Text(text) = read_guide(i, &file.path)
+        {
+            source.text = Some(Arc::from(text));
+        }
     }
 }
 

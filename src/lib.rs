@@ -6,6 +6,8 @@
 
 pub mod anchors;
 pub mod cli;
+pub mod config;
+pub mod corpus;
 pub mod data;
 pub mod diagnostic;
 pub mod discover;

@@ -89,7 +89,6 @@ fn span(outcome: &Outcome, file: usize, span: &std::ops::Range<usize>) -> Source
 }
 
 fn build(outcome: &Outcome, f: &Finding) -> Rendered {
-    let name = crate::rules::lookup(f.code).map(|r| r.name).unwrap_or("");
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(f.label.clone()).filter(|l| !l.is_empty()),
         span(outcome, f.file, &f.span),
@@ -115,7 +114,7 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
         }
     }
     Rendered {
-        heading: format!("{} {name}: {}", f.code, f.message),
+        heading: format!("{} {}: {}", f.code, f.name, f.message),
         severity: f.severity,
         help: f.help.clone(),
         source: source(outcome, f.file),

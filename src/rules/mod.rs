@@ -14,6 +14,8 @@ mod port_protocol_mismatch;
 mod spec_port_mismatch;
 mod unknown_host;
 
+use crate::config::Config;
+use crate::corpus::CorpusContext;
 use crate::diagnostic::{Finding, Severity};
 use crate::extract::Fact;
 use crate::guide::Guide;
@@ -25,6 +27,10 @@ pub struct GuideContext<'a> {
     pub file: usize,
     /// The guide's path as given.
     pub path: &'a str,
+    /// The guide's source text (spans index into it).
+    pub text: &'a str,
+    /// The configuration.
+    pub config: &'a Config,
     /// The parsed guide.
     pub guide: &'a Guide,
     /// Its facts.
@@ -42,6 +48,8 @@ pub struct GuideContext<'a> {
 pub enum Check {
     /// Once per guide, in parallel.
     Guide(fn(&GuideContext<'_>, &mut Vec<Finding>)),
+    /// Once per run, over the summaries of all guides.
+    Corpus(fn(&CorpusContext<'_>, &mut Vec<Finding>)),
     /// Reported by the engine itself (unreadable files, broken front matter).
     Engine,
 }
@@ -61,6 +69,39 @@ pub struct Rule {
     pub docs: &'static str,
     /// The check.
     pub check: Check,
+}
+
+/// A rule's metadata, owned or static: what listings, `guidelint rule` and
+/// SARIF show. Built-in rules and rules loaded from YAML share this shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable code.
+    pub code: std::borrow::Cow<'static, str>,
+    /// Kebab-case name.
+    pub name: std::borrow::Cow<'static, str>,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: std::borrow::Cow<'static, str>,
+    /// Full documentation (Markdown).
+    pub docs: std::borrow::Cow<'static, str>,
+}
+
+impl From<&'static Rule> for RuleInfo {
+    fn from(r: &'static Rule) -> Self {
+        RuleInfo {
+            code: r.code.into(),
+            name: r.name.into(),
+            severity: r.severity,
+            summary: r.summary.into(),
+            docs: r.docs.into(),
+        }
+    }
+}
+
+/// The metadata of every built-in rule.
+pub fn builtin_catalog() -> Vec<RuleInfo> {
+    RULES.iter().map(RuleInfo::from).collect()
 }
 
 /// Every rule, in code order.
@@ -104,6 +145,15 @@ pub fn default_severity(code: &str) -> Severity {
 pub fn check_guide(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     for rule in RULES {
         if let Check::Guide(f) = rule.check {
+            f(ctx, out);
+        }
+    }
+}
+
+/// Runs every corpus rule.
+pub fn check_corpus(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
+    for rule in RULES {
+        if let Check::Corpus(f) = rule.check {
             f(ctx, out);
         }
     }
