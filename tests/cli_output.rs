@@ -74,11 +74,16 @@ fn concise_and_json() {
         .lines()
         .map(|l| l.split(": ").nth(1).unwrap_or(""))
         .collect();
-    assert_eq!(codes, ["GL202 [error] this section is about IMAP, but its incoming server is set to POP3", "GL201 [error] port 993 is IMAP over SSL; POP3 over SSL uses 995", "GL205 [warning] port 587 contradicts port 465 over SSL given for SMTP (outgoing) earlier in this section"]);
-    let json: Value = serde_json::from_str(&stdout(&guidelint(&[
-        "check", SEEDS, "--format", "json",
-    ])))
-    .unwrap();
+    assert_eq!(
+        codes,
+        [
+            "GL202 [error] this section is about IMAP, but its incoming server is set to POP3",
+            "GL201 [error] port 993 is IMAP over SSL; POP3 over SSL uses 995",
+            "GL205 [warning] port 587 contradicts port 465 over SSL given for SMTP (outgoing) earlier in this section"
+        ]
+    );
+    let json: Value =
+        serde_json::from_str(&stdout(&guidelint(&["check", SEEDS, "--format", "json"]))).unwrap();
     assert_eq!(json.as_array().map(Vec::len), Some(3));
 }
 
@@ -96,15 +101,30 @@ fn sarif_structure() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "guidelint");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
     let rules = driver["rules"].as_array().unwrap();
     let catalog = guidelint::rules::builtin_catalog();
     assert_eq!(rules.len(), catalog.len());
     let gl201 = rules.iter().find(|r| r["id"] == "GL201").unwrap();
     assert_eq!(gl201["name"], "port-protocol-mismatch");
     assert_eq!(gl201["defaultConfiguration"]["level"], "error");
-    assert!(gl201["help"]["markdown"].as_str().unwrap().contains("## Fix"));
-    assert!(gl201["fullDescription"]["text"].as_str().unwrap().starts_with("Reports a port"));
+    assert!(
+        gl201["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Fix")
+    );
+    assert!(
+        gl201["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reports a port")
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);
     for r in results {
@@ -157,7 +177,13 @@ fn sarif_multitool() -> Result<PathBuf, String> {
     let bin = prefix.join("node_modules/.bin/sarif-multitool");
     if !bin.exists() {
         let status = Command::new("npm")
-            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .args([
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
             .arg(&prefix)
             .arg("@microsoft/sarif-multitool")
             .output()
@@ -277,7 +303,9 @@ fn check_xml(xml: &str) -> Result<usize, String> {
             let end = s[i..].find(';').ok_or("unterminated entity")?;
             let ent = &s[i + 1..i + end];
             let ok = matches!(ent, "amp" | "lt" | "gt" | "quot" | "apos")
-                || ent.strip_prefix('#').is_some_and(|d| d.parse::<u32>().is_ok());
+                || ent
+                    .strip_prefix('#')
+                    .is_some_and(|d| d.parse::<u32>().is_ok());
             if !ok {
                 return Err(format!("bad entity &{ent};"));
             }
@@ -299,11 +327,17 @@ fn check_xml(xml: &str) -> Result<usize, String> {
         } else {
             let self_closing = tag.ends_with('/');
             let tag = tag.trim_end_matches('/');
-            let name = tag.split_whitespace().next().ok_or("empty tag")?.to_string();
+            let name = tag
+                .split_whitespace()
+                .next()
+                .ok_or("empty tag")?
+                .to_string();
             // Attributes: name="value" pairs, values without raw `<` or `"`.
             let mut attrs = tag[name.len()..].trim();
             while !attrs.is_empty() {
-                let eq = attrs.find("=\"").ok_or(format!("bad attribute in <{name}>"))?;
+                let eq = attrs
+                    .find("=\"")
+                    .ok_or(format!("bad attribute in <{name}>"))?;
                 let end = attrs[eq + 2..].find('"').ok_or("unterminated attribute")? + eq + 2;
                 check_text(&attrs[eq + 2..end])?;
                 attrs = attrs[end + 1..].trim_start();
@@ -339,9 +373,14 @@ fn junit_is_well_formed() {
     let xml = stdout(&out);
     assert_eq!(check_xml(&xml), Ok(4), "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 2);
-    assert!(xml.contains("name=\"&lt;&amp;&quot;&apos;&gt;.md\""), "{xml}");
+    assert!(
+        xml.contains("name=\"&lt;&amp;&quot;&apos;&gt;.md\""),
+        "{xml}"
+    );
     assert!(xml.contains("<testsuite name=\"guidelint\" tests=\"2\" failures=\"1\""));
-    assert!(xml.contains("<testcase name=\"clean.md\" classname=\"guidelint\" file=\"clean.md\"/>"));
+    assert!(
+        xml.contains("<testcase name=\"clean.md\" classname=\"guidelint\" file=\"clean.md\"/>")
+    );
     // The seeds: five files, one failing.
     let seeds = stdout(&guidelint(&["check", SEEDS, "--format", "junit"]));
     assert_eq!(check_xml(&seeds), Ok(3));
@@ -363,9 +402,19 @@ fn output_writes_the_report_to_a_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(written, stdout(&guidelint(&["check", SEEDS, "--format", "json"])));
+    assert_eq!(
+        written,
+        stdout(&guidelint(&["check", SEEDS, "--format", "json"]))
+    );
     // Replacing an existing report leaves no temporary file behind.
-    let again = guidelint(&["check", CLEAN, "--format", "json", "-o", file.to_str().unwrap()]);
+    let again = guidelint(&[
+        "check",
+        CLEAN,
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "[]\n");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

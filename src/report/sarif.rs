@@ -178,7 +178,9 @@ pub fn artifact_uri(path: &str) -> String {
     while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_string();
     }
-    let drive = p.len() >= 2 && p.as_bytes()[0].is_ascii_alphabetic() && p.as_bytes()[1] == b':';
+    let bytes = p.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if drive {
         format!("file:///{}{}", &p[..2], encode(&p[2..]))
     } else if p.starts_with('/') {
