@@ -16,6 +16,7 @@ pub mod extract;
 pub mod guide;
 pub mod report;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod spec;
 pub mod vocab;
