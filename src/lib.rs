@@ -5,6 +5,7 @@
 //! parallel, in [`engine`]) → [`report`] renders the findings.
 
 pub mod anchors;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod corpus;
@@ -19,4 +20,5 @@ pub mod rules;
 pub mod select;
 pub mod source;
 pub mod spec;
+pub mod suppress;
 pub mod vocab;
