@@ -190,7 +190,8 @@ impl Engine {
         }
     }
 
-    /// Checks one guide's text alone, without the corpus pass (for tests and tools).
+    /// Checks one guide's text alone, without the corpus pass (for tests and
+    /// tools); its suppressions and the configuration's selection apply.
     pub fn check_text(
         &self,
         index: usize,
@@ -200,7 +201,14 @@ impl Engine {
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        self.guide_findings(index, path, text, &guide, &facts)
+        let mut findings = self.guide_findings(index, path, text, &guide, &facts);
+        if let Some(mut s) = Suppressions::parse(text, &guide) {
+            findings.retain(|f| !s.suppresses(f));
+            findings.extend(s.unused(index, &self.catalog()));
+        }
+        Selection::new(&self.config).apply(&mut findings, |_| Some(Path::new(path)));
+        findings.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+        findings
     }
 
     fn guide_findings(

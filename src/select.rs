@@ -198,13 +198,13 @@ impl Selection {
             };
             let enabled = layers
                 .iter()
-                .filter_map(|l| l.enabled(&f.code, &f.name))
-                .last()
+                .rev()
+                .find_map(|l| l.enabled(&f.code, &f.name))
                 .unwrap_or(false);
             if let Some(severity) = layers
                 .iter()
-                .filter_map(|l| l.severity(&f.code, &f.name))
-                .last()
+                .rev()
+                .find_map(|l| l.severity(&f.code, &f.name))
             {
                 f.severity = severity;
             }

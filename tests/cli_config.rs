@@ -364,3 +364,35 @@ fn changed_files_mode_fails_clearly_without_git_answers() {
     let r = run(dir.path(), &["--changed-since", "HEAD", "--staged"]);
     assert_eq!(r.code, 2);
 }
+
+/// The README's `.guidelint.yaml` example is a valid configuration.
+#[test]
+fn the_readme_example_configuration_is_valid() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("## Configuration and workflows")
+        .nth(1)
+        .expect("the README has the section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a YAML example");
+    let dir = tmp();
+    let spec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/spec.yaml"))
+            .unwrap();
+    write(dir.path(), "specs/mx-plan.yaml", &spec);
+    write(dir.path(), ".guidelint.yaml", example);
+    write(
+        dir.path(),
+        "pages/web/emails/windows/guide.fr-fr.md",
+        &bad(),
+    );
+    write(dir.path(), "drafts/guide.fr-fr.md", &bad());
+    let r = run(dir.path(), &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.codes(), ["GL202", "GL201"], "{}", r.stdout);
+    assert!(!r.stdout.contains("drafts"), "{}", r.stdout);
+}
