@@ -84,11 +84,7 @@ impl Engine {
             outcome.findings.extend(findings);
             summaries.push(summary);
         }
-        let ctx = CorpusContext {
-            summaries: &summaries,
-            config: &self.config,
-            spec: self.spec.as_ref(),
-        };
+        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
         rules::check_corpus(&ctx, &mut outcome.findings);
         reload_sources(&mut outcome, files);
         outcome
@@ -108,12 +104,7 @@ impl Engine {
                 (text, findings, summary)
             }
             Read::Unreadable { shown, finding } => {
-                let summary = GuideSummary {
-                    file: index,
-                    path: file.display.clone(),
-                    fs_path: file.path.clone(),
-                    readable: false,
-                };
+                let summary = GuideSummary::unreadable(index, &file.display, file.path.clone());
                 (shown, vec![*finding], summary)
             }
         };
@@ -138,6 +129,7 @@ impl Engine {
             index,
             &file.display,
             file.path.clone(),
+            text,
             &guide,
             &facts,
             &self.config,
