@@ -116,8 +116,8 @@ fn words(id: &str) -> HashSet<&str> {
     id.split(['-', '_']).filter(|w| !w.is_empty()).collect()
 }
 
-/// Edit distance in characters (inputs are ids, a few dozen characters).
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Edit distance in characters (inputs are ids and keys, a few dozen characters).
+pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -12,6 +12,7 @@ pub mod links;
 pub mod paths;
 pub mod schema;
 pub mod summary;
+pub mod translations;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
