@@ -211,11 +211,14 @@ impl Index {
                     .map(Resolution::Guide)
                     .unwrap_or_else(|| not_in_folder(locale, &target));
             }
-            if link.image || key.starts_with("pages/") {
+            if link.image {
                 return match paths::resolve(root, root, site) {
-                    Local::Inside(p) => self.local(summaries, p, locale, link.image),
+                    Local::Inside(p) => Resolution::Local(p),
                     Local::Outside => Resolution::Outside,
                 };
+            }
+            if key.starts_with("pages/") {
+                return Resolution::NotInRun(format!("the page `{target}`"));
             }
             return Resolution::Unchecked;
         }
