@@ -52,7 +52,11 @@ fn line_of(outcome: &Outcome, f: &Finding) -> usize {
 fn actual(outcome: &Outcome) -> Places {
     let mut out = Places::new();
     for f in &outcome.findings {
-        let key = (outcome.files[f.file].path.clone(), line_of(outcome, f), f.code.to_string());
+        let key = (
+            outcome.files[f.file].path.clone(),
+            line_of(outcome, f),
+            f.code.to_string(),
+        );
         *out.entry(key).or_default() += 1;
     }
     out
@@ -66,7 +70,8 @@ fn expected(outcome: &Outcome) -> Places {
             for caps in MARKER.captures_iter(line) {
                 let at = if caps.get(1).is_some() { 1 } else { i + 1 };
                 for code in caps[2].split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    *out.entry((file.path.clone(), at, code.to_string())).or_default() += 1;
+                    *out.entry((file.path.clone(), at, code.to_string()))
+                        .or_default() += 1;
                 }
             }
         }
@@ -83,8 +88,14 @@ fn every_corpus_fixture_line_gets_exactly_its_expected_findings() {
     let outcome = corpus(Config::default());
     assert!(outcome.files.len() >= 15, "{} files", outcome.files.len());
     let (want, got) = (expected(&outcome), actual(&outcome));
-    let missing: Vec<_> = want.iter().filter(|(k, n)| got.get(*k) != Some(n)).collect();
-    let extra: Vec<_> = got.iter().filter(|(k, n)| want.get(*k) != Some(n)).collect();
+    let missing: Vec<_> = want
+        .iter()
+        .filter(|(k, n)| got.get(*k) != Some(n))
+        .collect();
+    let extra: Vec<_> = got
+        .iter()
+        .filter(|(k, n)| want.get(*k) != Some(n))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "expected but not found: {missing:#?}\nfound but not expected: {extra:#?}"
@@ -112,8 +123,17 @@ fn seeds_duplicate_slug_and_legacy_number_point_at_each_other() {
     for code in ["GL101", "GL102"] {
         let found: Vec<&Finding> = outcome.findings.iter().filter(|f| f.code == code).collect();
         assert_eq!(found.len(), 2, "{code}: {found:#?}");
-        let files: Vec<&str> = found.iter().map(|f| short(&outcome.files[f.file].path)).collect();
-        assert_eq!(files, ["seeds/000_a6fca5253bfe941f.md", "seeds/001_3d88180237004e69.md"]);
+        let files: Vec<&str> = found
+            .iter()
+            .map(|f| short(&outcome.files[f.file].path))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "seeds/000_a6fca5253bfe941f.md",
+                "seeds/001_3d88180237004e69.md"
+            ]
+        );
         for (f, other) in found.iter().zip(found.iter().rev()) {
             assert_eq!(f.related.len(), 1);
             assert_eq!(f.related[0].file, Some(other.file));
@@ -130,7 +150,13 @@ fn seeds_broken_anchors_missing_images_and_resolving_slug_links() {
         .findings
         .iter()
         .filter(|f| f.code == "GL103")
-        .map(|f| format!("{}:{}", short(&outcome.files[f.file].path), line_of(&outcome, f)))
+        .map(|f| {
+            format!(
+                "{}:{}",
+                short(&outcome.files[f.file].path),
+                line_of(&outcome, f)
+            )
+        })
         .collect();
     assert_eq!(
         anchors,
@@ -166,7 +192,9 @@ fn seeds_broken_anchors_missing_images_and_resolving_slug_links() {
     assert!(!find(&outcome, "GL104", "000_").is_empty());
     // The seeds' front matter is valid, and nothing else is said of their links.
     let codes: Vec<&str> = outcome.findings.iter().map(|f| f.code.as_ref()).collect();
-    for quiet in ["GL001", "GL002", "GL003", "GL004", "GL106", "GL107", "GL108"] {
+    for quiet in [
+        "GL001", "GL002", "GL003", "GL004", "GL106", "GL107", "GL108",
+    ] {
         assert!(!codes.contains(&quiet), "{quiet} fired on the seeds");
     }
 }
@@ -178,15 +206,26 @@ fn broken_anchor_in_another_guide_suggests_and_points_there() {
         .into_iter()
         .find(|f| f.message.contains("se-conecter-a-owa"))
         .unwrap();
-    assert_eq!(f.help.as_deref(), Some("did you mean `#se-connecter-a-owa`?"));
+    assert_eq!(
+        f.help.as_deref(),
+        Some("did you mean `#se-connecter-a-owa`?")
+    );
     let related = f.related[0].file.unwrap();
-    assert!(outcome.files[related].path.ends_with("email_owa/guide.fr-fr.md"));
+    assert!(
+        outcome.files[related]
+            .path
+            .ends_with("email_owa/guide.fr-fr.md")
+    );
 }
 
 #[test]
 fn missing_targets_are_warnings_in_a_complete_corpus() {
     let quiet = corpus(Config::default());
-    assert!(find(&quiet, "GL104", "").iter().all(|f| f.severity == Severity::Info));
+    assert!(
+        find(&quiet, "GL104", "")
+            .iter()
+            .all(|f| f.severity == Severity::Info)
+    );
     let mut config = Config::default();
     config.corpus.complete = true;
     let complete = corpus(config);
@@ -227,10 +266,15 @@ fn github_heading_ids_are_a_setting() {
         .map(|f| f.message.as_str())
         .collect();
     assert!(
-        broken.iter().any(|m| m.contains("#nouvelle-version-de-loffre-mx-plan_1")),
+        broken
+            .iter()
+            .any(|m| m.contains("#nouvelle-version-de-loffre-mx-plan_1")),
         "{broken:#?}"
     );
-    assert!(broken.iter().any(|m| m.contains("#etape-1-se-connecter")), "{broken:#?}");
+    assert!(
+        broken.iter().any(|m| m.contains("#etape-1-se-connecter")),
+        "{broken:#?}"
+    );
 }
 
 #[test]
@@ -255,7 +299,10 @@ fn paths_leaving_a_git_repository_are_reported_and_not_checked() {
     assert_eq!(
         codes,
         [
-            ("GL106", "image path `../../../../../secret.png` leaves the repository"),
+            (
+                "GL106",
+                "image path `../../../../../secret.png` leaves the repository"
+            ),
             ("GL105", "image `../../../../x.png` does not exist"),
         ]
     );
@@ -267,7 +314,11 @@ fn without_git_the_root_is_the_common_folder_of_the_guides() {
     for name in ["a", "b"] {
         std::fs::create_dir_all(dir.path().join(name)).unwrap();
     }
-    std::fs::write(dir.path().join("a/g.md"), "[b](../b/g.md#x) [b](../b/g.md#y) ![i](../../i.png)\n").unwrap();
+    std::fs::write(
+        dir.path().join("a/g.md"),
+        "[b](../b/g.md#x) [b](../b/g.md#y) ![i](../../i.png)\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("b/g.md"), "## X\n").unwrap();
     let outcome = run_on(&[dir.path().to_path_buf()], Config::default());
     let codes: Vec<&str> = outcome.findings.iter().map(|f| f.code.as_ref()).collect();
@@ -286,11 +337,23 @@ fn summaries_hold_no_text() {
         ));
     }
     let guide = markdown::parse(&text);
-    let s = summarize(0, "g.md", PathBuf::from("g.md"), &text, &guide, &[], &Config::default());
+    let s = summarize(
+        0,
+        "g.md",
+        PathBuf::from("g.md"),
+        &text,
+        &guide,
+        &[],
+        &Config::default(),
+    );
     let held: usize = s.anchors.iter().map(|a| a.id.len()).sum::<usize>()
         + s.links.iter().map(|l| l.target.len()).sum::<usize>();
     assert_eq!(s.anchors.len(), 500);
-    assert!(held * 50 < text.len(), "{held} bytes held for {} bytes of text", text.len());
+    assert!(
+        held * 50 < text.len(),
+        "{held} bytes held for {} bytes of text",
+        text.len()
+    );
 }
 
 #[test]

@@ -194,12 +194,18 @@ mod tests {
 
     #[test]
     fn attribute_lists_are_not_heading_text() {
-        assert_eq!(heading_text("Voir {.external} la suite").0, "Voir  la suite");
+        assert_eq!(
+            heading_text("Voir {.external} la suite").0,
+            "Voir  la suite"
+        );
         assert_eq!(
             heading_text("Fin {: #la-fin }"),
             ("Fin ".to_string(), Some("la-fin".to_string()))
         );
-        assert_eq!(heading_text("Des {accolades} restent").0, "Des {accolades} restent");
+        assert_eq!(
+            heading_text("Des {accolades} restent").0,
+            "Des {accolades} restent"
+        );
     }
 
     #[test]

@@ -128,7 +128,10 @@ mod tests {
         assert!(is_guide_file_name("guide.fr-fr.md"));
         assert!(!is_guide_file_name("guide.md"));
         assert!(!is_guide_file_name("notes.fr-fr.md"));
-        assert_eq!(locale_of_file_name("notes.fr-fr.md").as_deref(), Some("fr-fr"));
+        assert_eq!(
+            locale_of_file_name("notes.fr-fr.md").as_deref(),
+            Some("fr-fr")
+        );
         assert_eq!(short_lang("fr-ca"), "fr");
     }
 }

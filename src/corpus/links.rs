@@ -120,7 +120,10 @@ impl Index {
             .map(|f| f.parent().map(Path::to_path_buf).unwrap_or_default())
             .collect();
         let mut cache = HashMap::new();
-        let git: Vec<Option<PathBuf>> = dirs.iter().map(|d| paths::git_root(d, &mut cache)).collect();
+        let git: Vec<Option<PathBuf>> = dirs
+            .iter()
+            .map(|d| paths::git_root(d, &mut cache))
+            .collect();
         let common = paths::common_root(dirs.iter().map(PathBuf::as_path)).unwrap_or_default();
         let roots = git
             .into_iter()
@@ -133,9 +136,17 @@ impl Index {
         };
         for (i, s) in summaries.iter().enumerate() {
             index.by_path.insert(files[i].clone(), i);
-            index.by_dir.entry(index.dirs[i].clone()).or_default().push(i);
+            index
+                .by_dir
+                .entry(index.dirs[i].clone())
+                .or_default()
+                .push(i);
             if let Some(folder) = &s.layout.site_folder {
-                index.by_site_folder.entry(folder.clone()).or_default().push(i);
+                index
+                    .by_site_folder
+                    .entry(folder.clone())
+                    .or_default()
+                    .push(i);
             }
             if let Some(slug) = &s.slug {
                 index.by_slug.entry(slug.value.clone()).or_default().push(i);
@@ -323,7 +334,9 @@ mod tests {
     #[test]
     fn url_patterns() {
         let p = UrlPattern::new("https://docs.ovh.com/{lang}/{universe}/{slug}/").unwrap();
-        let got = p.parse("https://docs.ovh.com/fr/emails/utilisation-roundcube/").unwrap();
+        let got = p
+            .parse("https://docs.ovh.com/fr/emails/utilisation-roundcube/")
+            .unwrap();
         assert_eq!(got.lang.as_deref(), Some("fr"));
         assert_eq!(got.universe.as_deref(), Some("emails"));
         assert_eq!(got.slug, "utilisation-roundcube");

@@ -67,7 +67,10 @@ impl<'a> CorpusContext<'a> {
 
     /// How messages name guide `file`: its path.
     pub fn name(&self, file: usize) -> &str {
-        self.summaries.get(file).map(|s| s.path.as_str()).unwrap_or("?")
+        self.summaries
+            .get(file)
+            .map(|s| s.path.as_str())
+            .unwrap_or("?")
     }
 }
 

@@ -158,7 +158,10 @@ mod tests {
             resolve(root, dir, "../../../../x.png"),
             Local::Inside(PathBuf::from("/repo/x.png"))
         );
-        assert_eq!(resolve(root, dir, "../../../../../etc/passwd"), Local::Outside);
+        assert_eq!(
+            resolve(root, dir, "../../../../../etc/passwd"),
+            Local::Outside
+        );
         assert_eq!(resolve(root, Path::new("/elsewhere"), "x"), Local::Outside);
     }
 
@@ -180,7 +183,10 @@ mod tests {
             git_root(&root.join("repo/a/b"), &mut cache),
             Some(root.join("repo"))
         );
-        assert_eq!(git_root(&root.join("repo/a"), &mut cache), Some(root.join("repo")));
+        assert_eq!(
+            git_root(&root.join("repo/a"), &mut cache),
+            Some(root.join("repo"))
+        );
     }
 
     #[test]

@@ -213,19 +213,31 @@ mod tests {
     #[test]
     fn the_embedded_schema_parses() {
         let s = Schema::embedded().expect("rules/frontmatter.yaml is valid");
-        assert_eq!(s.agree_keys().collect::<Vec<_>>(), ["order", "section", "slug"]);
+        assert_eq!(
+            s.agree_keys().collect::<Vec<_>>(),
+            ["order", "section", "slug"]
+        );
     }
 
     #[test]
     fn forms_are_detected_by_their_keys() {
         let s = Schema::embedded().unwrap();
         let legacy = map("title: T\nslug: s\n");
-        assert_eq!(s.form_for(&legacy, false).map(|f| f.name.as_str()), Some("legacy"));
+        assert_eq!(
+            s.form_for(&legacy, false).map(|f| f.name.as_str()),
+            Some("legacy")
+        );
         let current = map("title: T\nupdated: 2021-07-19\n");
-        assert_eq!(s.form_for(&current, false).map(|f| f.name.as_str()), Some("current"));
+        assert_eq!(
+            s.form_for(&current, false).map(|f| f.name.as_str()),
+            Some("current")
+        );
         let fragment = map("title: T\n");
         assert!(s.form_for(&fragment, false).is_none());
-        assert_eq!(s.form_for(&fragment, true).map(|f| f.name.as_str()), Some("current"));
+        assert_eq!(
+            s.form_for(&fragment, true).map(|f| f.name.as_str()),
+            Some("current")
+        );
     }
 
     #[test]

@@ -216,7 +216,10 @@ mod tests {
         let s = summary("pages/web/emails/a/guide.fr-fr.md", md);
         assert_eq!(s.slug.as_ref().map(|v| v.value.as_str()), Some("my-guide"));
         assert_eq!(&md[s.slug.as_ref().unwrap().span.clone()], "my-guide");
-        assert_eq!(s.legacy_number.as_ref().map(|v| v.value.as_str()), Some("12"));
+        assert_eq!(
+            s.legacy_number.as_ref().map(|v| v.value.as_str()),
+            Some("12")
+        );
         assert_eq!(s.anchors[0].id, "en-pratique");
         let targets: Vec<(&str, Option<&str>)> = s
             .links
@@ -241,7 +244,11 @@ mod tests {
             .collect();
         assert_eq!(
             agreed,
-            [("order", None), ("section", Some("S")), ("slug", Some("my-guide"))]
+            [
+                ("order", None),
+                ("section", Some("S")),
+                ("slug", Some("my-guide"))
+            ]
         );
         assert_eq!(&md[s.head.clone()], "---");
     }

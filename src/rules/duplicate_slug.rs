@@ -28,6 +28,11 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A scope: (locale, universe), empty when unknown or not part of the scope.
+type Scope = (String, String);
+/// A guide and where it writes the value.
+type Place<'s> = (usize, &'s Located<String>);
+
 /// Reports every value of `value` held by more than one guide of one `scope`,
 /// at each place, each pointing at the others.
 pub(crate) fn report_duplicates<'s>(
@@ -39,8 +44,7 @@ pub(crate) fn report_duplicates<'s>(
     value: impl Fn(&'s GuideSummary) -> Option<&'s Located<String>>,
     help: &str,
 ) {
-    let mut groups: BTreeMap<((String, String), &str), Vec<(usize, &Located<String>)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(Scope, &str), Vec<Place<'_>>> = BTreeMap::new();
     for (i, s) in ctx.summaries.iter().enumerate() {
         if let Some(v) = value(s) {
             groups
@@ -60,8 +64,7 @@ pub(crate) fn report_duplicates<'s>(
             (true, true) => String::new(),
         };
         for &(i, here) in &places {
-            let others: Vec<&(usize, &Located<String>)> =
-                places.iter().filter(|(j, _)| *j != i).collect();
+            let others: Vec<&Place<'_>> = places.iter().filter(|(j, _)| *j != i).collect();
             let names: Vec<String> = others
                 .iter()
                 .map(|(j, _)| format!("`{}`", ctx.name(*j)))
@@ -78,7 +81,8 @@ pub(crate) fn report_duplicates<'s>(
             .label(format!("duplicate {what}"))
             .help(help.to_string());
             for (j, there) in others {
-                finding = finding.related_in(*j, there.span.clone(), format!("the same {what} here"));
+                finding =
+                    finding.related_in(*j, there.span.clone(), format!("the same {what} here"));
             }
             out.push(finding);
         }

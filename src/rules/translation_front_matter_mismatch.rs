@@ -23,17 +23,10 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
             let key = &ctx.summaries[members[0]].agreed[k].0;
             let values: Vec<Option<&Located<String>>> = members
                 .iter()
-                .map(|&i| {
-                    ctx.summaries[i]
-                        .agreed
-                        .get(k)
-                        .and_then(|(_, v)| v.as_ref())
-                })
+                .map(|&i| ctx.summaries[i].agreed.get(k).and_then(|(_, v)| v.as_ref()))
                 .collect();
-            let texts: Vec<Option<&str>> = values
-                .iter()
-                .map(|v| v.map(|v| v.value.as_str()))
-                .collect();
+            let texts: Vec<Option<&str>> =
+                values.iter().map(|v| v.map(|v| v.value.as_str())).collect();
             let Some(r) = reference(&texts) else { continue };
             let (ref_file, ref_value) = (members[r], texts[r]);
             let ref_guide = &ctx.summaries[ref_file];
@@ -49,8 +42,12 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
                     (Some(a), None) => format!("`{key}` is `{a}` here but {there} has none"),
                     (None, None) => continue,
                 };
-                let span = values[m].map(|v| v.span.clone()).unwrap_or(here.head.clone());
-                let ref_span = values[r].map(|v| v.span.clone()).unwrap_or(ref_guide.head.clone());
+                let span = values[m]
+                    .map(|v| v.span.clone())
+                    .unwrap_or(here.head.clone());
+                let ref_span = values[r]
+                    .map(|v| v.span.clone())
+                    .unwrap_or(ref_guide.head.clone());
                 let mut finding = Finding::new(RULE.code, i, span, message)
                     .label(format!("differs from the {} translation", ref_guide.label()))
                     .help(format!(

@@ -31,8 +31,12 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
         let resolved = index.links.get(i).map(Vec::as_slice).unwrap_or(&[]);
         for (link, res) in s.links.iter().zip(resolved) {
             let message = match res {
-                Resolution::NotInRun(what) => format!("this link leads to {what}, which is not in this run"),
-                Resolution::Local(path) if !link.image && link.fragment.is_some() && index.exists(path) => {
+                Resolution::NotInRun(what) => {
+                    format!("this link leads to {what}, which is not in this run")
+                }
+                Resolution::Local(path)
+                    if !link.image && link.fragment.is_some() && index.exists(path) =>
+                {
                     format!(
                         "`{}` is not part of this run, so `#{}` could not be checked",
                         link.target,
