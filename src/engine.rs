@@ -95,11 +95,7 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let ctx = CorpusContext {
-            summaries: &summaries,
-            config: &self.config,
-            spec: self.spec.as_ref(),
-        };
+        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
@@ -138,12 +134,7 @@ impl Engine {
                 (text, findings, summary, suppressions)
             }
             Read::Unreadable { shown, finding } => {
-                let summary = GuideSummary {
-                    file: index,
-                    path: file.display.clone(),
-                    fs_path: file.path.clone(),
-                    readable: false,
-                };
+                let summary = GuideSummary::unreadable(index, &file.display, file.path.clone());
                 (shown, vec![*finding], summary, None)
             }
         };
@@ -169,6 +160,7 @@ impl Engine {
             index,
             &file.display,
             file.path.clone(),
+            text,
             &guide,
             &facts,
             &self.config,
