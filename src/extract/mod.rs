@@ -348,4 +348,6 @@ fn apply_security_statements(facts: &mut [Fact], statements: &[SecurityStatement
 }
 
 #[cfg(test)]
+mod languages;
+#[cfg(test)]
 mod tests;
