@@ -61,7 +61,7 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
     format: Format,
-    /// The canonical spec (YAML). Default: the spec shipped in rules/spec.yaml.
+    /// The canonical spec: YAML, or a Thunderbird autoconfig XML (`clientConfig`). Default: rules/spec.yaml.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
     /// Check without a product spec (only the universal protocol facts).
@@ -147,7 +147,7 @@ fn load_spec(args: &CheckArgs) -> Result<Option<Spec>, Box<DataError>> {
             format!("cannot read the spec: {e}"),
         ))
     })?;
-    Spec::parse(&name, &text).map(Some).map_err(Box::new)
+    Spec::load(&name, &text).map(Some).map_err(Box::new)
 }
 
 fn report_data_error(e: &DataError) -> i32 {

@@ -190,7 +190,10 @@ impl Engine {
             guide,
             facts,
             spec: self.spec.as_ref(),
-            product: self.spec.as_ref().and_then(|s| s.product_for(path, title)),
+            product: self.spec.as_ref().and_then(|s| {
+                let fm = guide.front_matter.as_ref().and_then(|f| f.value.as_ref().ok());
+                s.product_of(path, title, fm)
+            }),
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);

@@ -5,6 +5,7 @@
 //! parallel, in [`engine`]) → [`report`] renders the findings.
 
 pub mod anchors;
+pub mod autoconfig;
 pub mod cli;
 pub mod config;
 pub mod corpus;
