@@ -6,13 +6,18 @@
 //! its own module with its documentation in a sibling Markdown file.
 //!
 //! Codes are grouped by family and never reused: `GL0xx` files and front
-//! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec.
+//! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec,
+//! `GL3xx` consistency across guides and the spec's service facts.
 
 mod conflicting_protocol_labels;
 mod contradictory_ports;
+mod limit_mismatch;
+mod mx_record_mismatch;
 mod port_protocol_mismatch;
+mod recommended_protocol_mismatch;
 mod spec_port_mismatch;
 mod unknown_host;
+mod webmail_url_mismatch;
 
 use crate::config::Config;
 use crate::corpus::CorpusContext;
@@ -127,6 +132,10 @@ pub static RULES: &[Rule] = &[
     unknown_host::RULE,
     spec_port_mismatch::RULE,
     contradictory_ports::RULE,
+    recommended_protocol_mismatch::RULE,
+    webmail_url_mismatch::RULE,
+    mx_record_mismatch::RULE,
+    limit_mismatch::RULE,
 ];
 
 /// Finds a rule by code or name (case-insensitive code).
