@@ -113,6 +113,7 @@ impl Engine {
                     path: file.display.clone(),
                     fs_path: file.path.clone(),
                     readable: false,
+                    ..GuideSummary::default()
                 };
                 (shown, vec![*finding], summary)
             }
@@ -143,6 +144,16 @@ impl Engine {
             &self.config,
         );
         (findings, summary)
+    }
+
+    /// The summaries of `files` (read, parse, extract, in parallel), for corpus
+    /// tools such as `guidelint spec infer`.
+    pub fn summarize(&self, files: &[GuideFile]) -> Vec<GuideSummary> {
+        files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| self.check_file(i, f).2)
+            .collect()
     }
 
     /// Metadata of every rule this engine runs (built-in and loaded), for

@@ -4,6 +4,8 @@
 //! The per-guide pass ([`crate::engine`]) turns each parsed guide into a
 //! [`GuideSummary`]; the whole texts are gone by the time corpus rules run.
 
+pub mod consistency;
+
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -22,6 +24,8 @@ pub struct GuideSummary {
     pub fs_path: PathBuf,
     /// False when the guide could not be read or parsed.
     pub readable: bool,
+    /// Its facts, compact, for the consistency checks.
+    pub facts: consistency::GuideFacts,
 }
 
 /// What a corpus rule sees.
@@ -39,8 +43,8 @@ pub fn summarize(
     file: usize,
     path: &str,
     fs_path: PathBuf,
-    _guide: &Guide,
-    _facts: &[Fact],
+    guide: &Guide,
+    facts: &[Fact],
     _config: &Config,
 ) -> GuideSummary {
     GuideSummary {
@@ -48,5 +52,6 @@ pub fn summarize(
         path: path.to_string(),
         fs_path,
         readable: true,
+        facts: consistency::summarize_facts(guide, facts),
     }
 }

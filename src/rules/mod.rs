@@ -11,11 +11,13 @@
 
 mod conflicting_protocol_labels;
 mod contradictory_ports;
+mod corpus_outlier;
 mod limit_mismatch;
 mod mx_record_mismatch;
 mod port_protocol_mismatch;
 mod recommended_protocol_mismatch;
 mod spec_port_mismatch;
+mod translation_drift;
 mod unknown_host;
 mod webmail_url_mismatch;
 
@@ -132,6 +134,8 @@ pub static RULES: &[Rule] = &[
     unknown_host::RULE,
     spec_port_mismatch::RULE,
     contradictory_ports::RULE,
+    translation_drift::RULE,
+    corpus_outlier::RULE,
     recommended_protocol_mismatch::RULE,
     webmail_url_mismatch::RULE,
     mx_record_mismatch::RULE,
