@@ -350,9 +350,11 @@ pub fn infer_spec(summaries: &[GuideSummary]) -> String {
     out.push_str("    hosts:\n");
     for d in [Direction::Incoming, Direction::Outgoing] {
         match top(slot(FactKind::Host, None, Some(d), None)) {
-            Some((v, _, note)) => {
-                out.push_str(&format!("      {}: [{v}]  # {note}\n", d.name()))
-            }
+            Some((v, _, note)) => out.push_str(&format!(
+                "      {}: [{}]  # {note}\n",
+                d.name(),
+                v.to_ascii_lowercase()
+            )),
             None => out.push_str(&format!("      {}: []  # no guide gives one\n", d.name())),
         }
     }
