@@ -51,12 +51,9 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
             .to_string();
         let mut hosts = Hosts::default();
         let mut protocols: BTreeMap<Protocol, ProtocolSpec> = BTreeMap::new();
-        let servers = provider.children().filter(|n| {
-            matches!(
-                n.tag_name().name(),
-                "incomingServer" | "outgoingServer"
-            )
-        });
+        let servers = provider
+            .children()
+            .filter(|n| matches!(n.tag_name().name(), "incomingServer" | "outgoingServer"));
         for server in servers {
             let kind = server.attribute("type").unwrap_or("").to_ascii_lowercase();
             let protocol = match kind.as_str() {
@@ -88,7 +85,10 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
                     ));
                 }
                 None => {
-                    return Err(err(server, format!("this {kind} server has no <socketType>")));
+                    return Err(err(
+                        server,
+                        format!("this {kind} server has no <socketType>"),
+                    ));
                 }
             };
             let list = match protocol.direction() {
@@ -126,7 +126,10 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
         });
     }
     if products.is_empty() {
-        return Err(err(root, "this autoconfig file has no <emailProvider>".into()));
+        return Err(err(
+            root,
+            "this autoconfig file has no <emailProvider>".into(),
+        ));
     }
     Ok(Spec { products })
 }
@@ -140,7 +143,8 @@ fn authentication(server: roxmltree::Node<'_, '_>) -> Option<Authentication> {
     if methods.is_empty() {
         return None;
     }
-    let open = |m: &&&str| m.eq_ignore_ascii_case("none") || m.eq_ignore_ascii_case("client-IP-address");
+    let open =
+        |m: &&&str| m.eq_ignore_ascii_case("none") || m.eq_ignore_ascii_case("client-IP-address");
     Some(match methods.iter().filter(open).count() {
         0 => Authentication::Required,
         n if n == methods.len() => Authentication::None,
@@ -228,7 +232,11 @@ mod tests {
         assert!(e.offset.is_some(), "{e:?}");
         let e = parse("a.xml", "<html/>").unwrap_err();
         assert!(e.message.contains("clientConfig"), "{}", e.message);
-        let e = parse("a.xml", &text.replace("SSL<", "TLS<").replace("99999", "993")).unwrap_err();
+        let e = parse(
+            "a.xml",
+            &text.replace("SSL<", "TLS<").replace("99999", "993"),
+        )
+        .unwrap_err();
         assert!(e.message.contains("socketType"), "{}", e.message);
     }
 }

@@ -202,7 +202,10 @@ impl Engine {
             facts,
             spec: self.spec.as_ref(),
             product: self.spec.as_ref().and_then(|s| {
-                let fm = guide.front_matter.as_ref().and_then(|f| f.value.as_ref().ok());
+                let fm = guide
+                    .front_matter
+                    .as_ref()
+                    .and_then(|f| f.value.as_ref().ok());
                 s.product_of(path, title, fm)
             }),
             protocols: &self.protocols,

@@ -452,7 +452,10 @@ impl Spec {
     /// or the YAML spec format.
     pub fn load(file: &str, text: &str) -> Result<Spec, DataError> {
         let xml = file.to_ascii_lowercase().ends_with(".xml")
-            || text.trim_start_matches('\u{feff}').trim_start().starts_with('<');
+            || text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<');
         if xml {
             crate::autoconfig::parse(file, text)
         } else {
@@ -569,10 +572,17 @@ mod tests {
         );
         // Unattributed guides (the seeds) belong to the first product.
         let seed = spec
-            .product_of("fixtures/seeds/000.md", Some("Configurer son adresse e-mail MX Plan"), None)
+            .product_of(
+                "fixtures/seeds/000.md",
+                Some("Configurer son adresse e-mail MX Plan"),
+                None,
+            )
             .unwrap();
         assert_eq!(seed.id, "mx-plan");
-        assert!(spec.claiming("fixtures/seeds/003.txt", None, None).is_none());
+        assert!(
+            spec.claiming("fixtures/seeds/003.txt", None, None)
+                .is_none()
+        );
     }
 
     #[test]

@@ -160,14 +160,15 @@ fn drift_points_at_the_other_locale() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| {
-            x["code"] == "GL301" && x["path"].as_str().unwrap().ends_with("guide.de-de.md")
-        })
+        .find(|x| x["code"] == "GL301" && x["path"].as_str().unwrap().ends_with("guide.de-de.md"))
         .unwrap();
     assert!(de["message"].as_str().unwrap().contains("995"), "{de}");
     let related = &de["related"][0];
     assert!(
-        related["path"].as_str().unwrap().ends_with("guide.fr-fr.md"),
+        related["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("guide.fr-fr.md"),
         "{de}"
     );
     assert_eq!(related["line"], 13);

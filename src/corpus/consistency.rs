@@ -88,7 +88,12 @@ impl FactSummary {
 
     /// The fact as writers read it: "port 993 for IMAP (incoming) over SSL".
     pub fn describe(&self) -> String {
-        format!("{} {}{}", self.kind_name(), self.shown, self.slot().describe())
+        format!(
+            "{} {}{}",
+            self.kind_name(),
+            self.shown,
+            self.slot().describe()
+        )
     }
 
     fn kind_name(&self) -> &'static str {
@@ -143,7 +148,7 @@ pub struct GuideFacts {
 pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
     let items = facts
         .iter()
-        .filter_map(|f| {
+        .map(|f| {
             let (kind, value, shown) = match &f.value {
                 Value::Port(p) => (FactKind::Port, p.to_string(), p.to_string()),
                 Value::Host(h) => (FactKind::Host, h.to_ascii_lowercase(), h.clone()),
@@ -158,7 +163,7 @@ pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
                 Value::Limit(l, n) => (FactKind::Limit(*l), n.to_string(), n.to_string()),
             };
             let setting = matches!(kind, FactKind::Port | FactKind::Host | FactKind::Protocol);
-            Some(FactSummary {
+            FactSummary {
                 kind,
                 value,
                 shown,
@@ -166,7 +171,7 @@ pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
                 direction: if setting { f.direction } else { None },
                 ssl: f.security.map(|s| s.is_ssl()),
                 span: f.span.clone(),
-            })
+            }
         })
         .collect();
     GuideFacts {
@@ -228,7 +233,11 @@ pub fn translatable(f: &FactSummary) -> bool {
 
 /// The product whose facts a guide states, by id (`""` without a spec).
 pub fn product_of<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> Option<&'a Product> {
-    spec?.product_of(&s.path, s.facts.title.as_deref(), s.facts.front_matter.as_ref())
+    spec?.product_of(
+        &s.path,
+        s.facts.title.as_deref(),
+        s.facts.front_matter.as_ref(),
+    )
 }
 
 /// True when the guide's product in the spec says nothing about `slot`: the
@@ -260,11 +269,14 @@ fn single_valued(slot: &Slot) -> bool {
     }
 }
 
+/// For one slot: normalized value → (guides giving it, the value as first written).
+pub type Tally = BTreeMap<String, (BTreeSet<usize>, String)>;
+
 /// How many guides give each value of each slot, per product id.
 #[derive(Debug, Clone, Default)]
 pub struct Votes {
-    /// (product id, slot) → value → (guides giving it, the value as first written).
-    pub counts: BTreeMap<(String, Slot), BTreeMap<String, (BTreeSet<usize>, String)>>,
+    /// (product id, slot) → the slot's tally.
+    pub counts: BTreeMap<(String, Slot), Tally>,
 }
 
 impl Votes {
@@ -272,7 +284,9 @@ impl Votes {
     pub fn count(summaries: &[GuideSummary], spec: Option<&Spec>) -> Votes {
         let mut votes = Votes::default();
         for s in summaries.iter().filter(|s| s.readable) {
-            let product = product_of(spec, s).map(|p| p.id.clone()).unwrap_or_default();
+            let product = product_of(spec, s)
+                .map(|p| p.id.clone())
+                .unwrap_or_default();
             for f in &s.facts.items {
                 let slot = f.slot();
                 if !single_valued(&slot) {
@@ -363,7 +377,12 @@ pub fn infer_spec(summaries: &[GuideSummary]) -> String {
         let ports: Vec<String> = [true, false]
             .into_iter()
             .filter_map(|ssl| {
-                let (v, _, note) = top(slot(FactKind::Port, Some(p), Some(p.direction()), Some(ssl)))?;
+                let (v, _, note) = top(slot(
+                    FactKind::Port,
+                    Some(p),
+                    Some(p.direction()),
+                    Some(ssl),
+                ))?;
                 let security = if ssl { "ssl" } else { "plain" };
                 Some(format!(
                     "          - {{ port: {v}, security: {security} }}  # {note}\n"
@@ -373,13 +392,19 @@ pub fn infer_spec(summaries: &[GuideSummary]) -> String {
         if ports.is_empty() {
             continue;
         }
-        out.push_str(&format!("      {}:\n        ports:\n", p.name().to_lowercase()));
+        out.push_str(&format!(
+            "      {}:\n        ports:\n",
+            p.name().to_lowercase()
+        ));
         for line in ports {
             out.push_str(&line);
         }
     }
     if let Some((v, _, note)) = top(slot(FactKind::Recommended, None, None, None)) {
-        out.push_str(&format!("    recommended: {}  # {note}\n", v.to_lowercase()));
+        out.push_str(&format!(
+            "    recommended: {}  # {note}\n",
+            v.to_lowercase()
+        ));
     }
     if let Some((v, _, note)) = top(slot(FactKind::Webmail, None, None, None)) {
         out.push_str(&format!("    webmail: {v}  # {note}\n"));
@@ -455,6 +480,9 @@ mod tests {
 
     #[test]
     fn slots_describe_themselves() {
-        assert_eq!(port(993, true).describe(), "port 993 for IMAP (incoming) over SSL");
+        assert_eq!(
+            port(993, true).describe(),
+            "port 993 for IMAP (incoming) over SSL"
+        );
     }
 }

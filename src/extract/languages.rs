@@ -7,7 +7,12 @@ use crate::spec::{Direction, Protocol, Protocols, Security};
 use crate::vocab::Vocabulary;
 
 /// (value, protocol, direction, security) of every port and host fact of `md`.
-type Row = (String, Option<Protocol>, Option<Direction>, Option<Security>);
+type Row = (
+    String,
+    Option<Protocol>,
+    Option<Direction>,
+    Option<Security>,
+);
 
 fn facts(md: &str) -> Vec<Fact> {
     let vocab = Vocabulary::embedded().unwrap();
@@ -83,7 +88,10 @@ fn german_table_list_and_prose() {
     let list = "- Posteingangsserver: SSL0.OVH.NET\n- Port: 993\n- SSL aktiviert\n";
     let got = rows(&format!("## IMAP\n\n{list}"));
     assert!(got.contains(&r("ssl0.ovh.net", Imap, In, None)), "{got:?}");
-    assert!(got.iter().any(|x| x.0 == "993" && x.2 == Some(In)), "{got:?}");
+    assert!(
+        got.iter().any(|x| x.0 == "993" && x.2 == Some(In)),
+        "{got:?}"
+    );
     let prose = "Der Postausgangsserver verwendet den Port 465 mit SSL.";
     assert_eq!(rows(prose), vec![r("465", Smtp, Out, Some(Ssl))]);
 }

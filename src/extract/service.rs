@@ -74,9 +74,8 @@ impl Limit {
 }
 
 /// URLs as written in text (a trailing `.`, `,`, `;` or `:` is punctuation).
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\bhttps?://[^\s<>(){}\[\]"'`]+"#).expect("valid url regex")
-});
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>(){}\[\]"'`]+"#).expect("valid url regex"));
 
 /// Host names whose first label is `mx`, `mx0`, `mx1`, …: MX records.
 static MX_HOST: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,8 +83,9 @@ static MX_HOST: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whole numbers, with the word glued to them or following them.
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^\w.,/-])(\d{1,6})(?:[^\d.,]|$)").expect("valid number regex"));
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w.,/-])(\d{1,6})(?:[^\d.,]|$)").expect("valid number regex")
+});
 
 /// Sentence ends within a paragraph (line breaks are not: PDF exports wrap lines).
 static SENTENCE_END: LazyLock<Regex> =
@@ -171,7 +171,9 @@ fn webmail(
 ) {
     let text = &run.text;
     for m in URL.find_iter(text) {
-        let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
+        let url = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
         let range = m.start()..m.start() + url.len();
         let sentence_start = SENTENCE_END
             .find_iter(&text[..range.start])
@@ -211,7 +213,13 @@ fn mx(run: &TextRun, block: usize, section: Option<usize>, out: &mut Vec<Fact>) 
 }
 
 /// Sending rates, quota, attachment sizes and recipients, sentence by sentence.
-fn limits(run: &TextRun, block: usize, section: Option<usize>, lex: Lexicon<'_>, out: &mut Vec<Fact>) {
+fn limits(
+    run: &TextRun,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
     let text = &run.text;
     let mut start = 0;
     for end in SENTENCE_END
@@ -321,7 +329,10 @@ mod tests {
             md("### Configuration en IMAP (recommandée)\n"),
             [Value::Recommended(Protocol::Imap)]
         );
-        assert_eq!(md("### IMAP-Konfiguration (empfohlen)\n"), [Value::Recommended(Protocol::Imap)]);
+        assert_eq!(
+            md("### IMAP-Konfiguration (empfohlen)\n"),
+            [Value::Recommended(Protocol::Imap)]
+        );
         assert!(md("Nous vous recommandons de faire appel à un prestataire.\n").is_empty());
         assert!(md("**POP ou IMAP (recommandé)**\n").is_empty());
     }
@@ -329,7 +340,10 @@ mod tests {
     #[test]
     fn webmail_url_only_near_the_word_webmail() {
         let text = "Via notre interface en ligne (*webmail*) en vous rendant sur le lien [https://www.ovh.com/fr/mail/](https://www.ovh.com/fr/mail/){.external}.\n\nUne documentation sur le *webmail* : [Utilisation de RoundCube](https://docs.ovh.com/fr/emails/utilisation-roundcube/){.external}.\n\nVoir https://docs.ovh.com/fr/ pour le reste.\n";
-        assert_eq!(md(text), [Value::Webmail("https://www.ovh.com/fr/mail/".into())]);
+        assert_eq!(
+            md(text),
+            [Value::Webmail("https://www.ovh.com/fr/mail/".into())]
+        );
         let plain = "via notre interface Webmail à\nl'adresse : \n\nhttp://example.com/\n";
         assert_eq!(
             values(plain, GuideKind::PlainText),
@@ -339,7 +353,9 @@ mod tests {
 
     #[test]
     fn mx_records() {
-        let got = md("mx1.ovh.net et mx2.ovh.net : anti-spam simple; voir www.mx.com ou user@mx3.ovh.net.\n");
+        let got = md(
+            "mx1.ovh.net et mx2.ovh.net : anti-spam simple; voir www.mx.com ou user@mx3.ovh.net.\n",
+        );
         assert_eq!(
             got,
             [

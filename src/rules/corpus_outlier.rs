@@ -37,7 +37,10 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
                     RULE.code,
                     s.file,
                     f.span.clone(),
-                    format!("{count} guides give {shown}{what}; this one gives {}", f.shown),
+                    format!(
+                        "{count} guides give {shown}{what}; this one gives {}",
+                        f.shown
+                    ),
                 )
                 .label(format!("{count} guides give {shown}"))
                 .help(format!(

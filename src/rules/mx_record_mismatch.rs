@@ -40,7 +40,11 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                 format!("`{host}` is not an MX record of {}", product.name),
             )
             .label("unknown MX host")
-            .help(format!("{}'s MX records are {}", product.name, join_and(&list))),
+            .help(format!(
+                "{}'s MX records are {}",
+                product.name,
+                join_and(&list)
+            )),
         );
     }
 }

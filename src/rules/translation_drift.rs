@@ -26,7 +26,10 @@ struct Locale<'a> {
 
 impl Locale<'_> {
     fn keys(&self) -> BTreeSet<(crate::corpus::consistency::Slot, &str)> {
-        self.facts.iter().map(|f| (f.slot(), f.value.as_str())).collect()
+        self.facts
+            .iter()
+            .map(|f| (f.slot(), f.value.as_str()))
+            .collect()
     }
 
     fn find(&self, f: &FactSummary) -> Option<&FactSummary> {
@@ -83,11 +86,22 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn compare(ctx: &CorpusContext<'_>, reference: &Locale<'_>, locale: &Locale<'_>, out: &mut Vec<Finding>) {
+fn compare(
+    ctx: &CorpusContext<'_>,
+    reference: &Locale<'_>,
+    locale: &Locale<'_>,
+    out: &mut Vec<Finding>,
+) {
     let path = |file: usize| {
         ctx.summaries
             .get(file)
-            .map(|s| s.path.rsplit(['/', '\\']).next().unwrap_or(&s.path).to_string())
+            .map(|s| {
+                s.path
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or(&s.path)
+                    .to_string()
+            })
             .unwrap_or_default()
     };
     let ref_name = path(reference.file);
@@ -117,14 +131,27 @@ fn compare(ctx: &CorpusContext<'_>, reference: &Locale<'_>, locale: &Locale<'_>,
                         f.shown
                     ),
                 )
-                .label(format!("{} here, {} in {}", here.shown, f.shown, reference.name))
-                .help(format!("state {} as every locale does, or fix {ref_name}", f.describe()))
-                .related_in(reference.file, f.span.clone(), format!("{} in {}", f.shown, reference.name)),
+                .label(format!(
+                    "{} here, {} in {}",
+                    here.shown, f.shown, reference.name
+                ))
+                .help(format!(
+                    "state {} as every locale does, or fix {ref_name}",
+                    f.describe()
+                ))
+                .related_in(
+                    reference.file,
+                    f.span.clone(),
+                    format!("{} in {}", f.shown, reference.name),
+                ),
             );
             continue;
         }
         let (span, label) = match last_shared {
-            Some(prev) => (prev.span.clone(), format!("{} is missing after this", f.shown)),
+            Some(prev) => (
+                prev.span.clone(),
+                format!("{} is missing after this", f.shown),
+            ),
             None => (0..0, format!("{} is missing", f.shown)),
         };
         out.push(
@@ -140,7 +167,11 @@ fn compare(ctx: &CorpusContext<'_>, reference: &Locale<'_>, locale: &Locale<'_>,
             )
             .label(label)
             .help(format!("translate the missing setting from {ref_name}"))
-            .related_in(reference.file, f.span.clone(), format!("given in {}", reference.name)),
+            .related_in(
+                reference.file,
+                f.span.clone(),
+                format!("given in {}", reference.name),
+            ),
         );
     }
     for here in extra {
@@ -162,8 +193,14 @@ fn compare(ctx: &CorpusContext<'_>, reference: &Locale<'_>, locale: &Locale<'_>,
                 ),
             )
             .label("only in this locale")
-            .help(format!("remove it, or add it to {ref_name} and the other locales"))
-            .related_in(reference.file, anchor, format!("{} states no such setting", reference.name)),
+            .help(format!(
+                "remove it, or add it to {ref_name} and the other locales"
+            ))
+            .related_in(
+                reference.file,
+                anchor,
+                format!("{} states no such setting", reference.name),
+            ),
         );
     }
 }
