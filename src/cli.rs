@@ -45,6 +45,21 @@ enum Command {
         /// The rule's code (GL201) or name (port-protocol-mismatch).
         code: String,
     },
+    /// Spec tools.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SpecCommand {
+    /// Print a draft spec (YAML) inferred from the guides: for each fact the
+    /// value most guides give, with how many guides back it.
+    Infer {
+        /// Files, directories (walked recursively) and quoted glob patterns. Default: `.`.
+        paths: Vec<String>,
+    },
 }
 
 /// When to colour the output.
@@ -65,7 +80,7 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
     format: Format,
-    /// The canonical spec (YAML). Default: the spec shipped in rules/spec.yaml.
+    /// The canonical spec: YAML, or a Thunderbird autoconfig XML (`clientConfig`). Default: rules/spec.yaml.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
     /// Check without a product spec (only the universal protocol facts).
@@ -111,6 +126,9 @@ pub fn main() -> i32 {
         Some(Command::Rules) => list_rules(),
         Some(Command::Rule { code }) => show_rule(&code),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Spec {
+            command: SpecCommand::Infer { paths },
+        }) => infer(paths),
         None => check(cli.check),
     }
 }
@@ -182,7 +200,7 @@ fn load_spec(args: &CheckArgs, config: &Config) -> Result<Option<Spec>, Box<Data
                 format!("cannot read the spec: {e}"),
             ))
         })?;
-        let spec = Spec::parse(&name, &text)?;
+        let spec = Spec::load(&name, &text)?;
         match &mut merged {
             Some(m) => m.products.extend(spec.products),
             None => merged = Some(spec),
@@ -245,6 +263,27 @@ fn report_data_error(e: &DataError) -> i32 {
     }
     eprintln!("{out}");
     EXIT_FAILURE
+}
+
+fn infer(paths: Vec<String>) -> i32 {
+    let engine = match Engine::new(None) {
+        Ok(engine) => engine,
+        Err(e) => return report_data_error(&e),
+    };
+    let paths = if paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        paths
+    };
+    let files = match discover::discover(&paths) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("guidelint: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let summaries = engine.summarize(&files);
+    print(&crate::corpus::consistency::infer_spec(&summaries))
 }
 
 fn check(args: CheckArgs) -> i32 {

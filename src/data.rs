@@ -19,6 +19,26 @@ pub const VOCABULARIES: &[(&str, &str)] = &[
         "rules/vocab/en.yaml",
         include_str!("../rules/vocab/en.yaml"),
     ),
+    (
+        "rules/vocab/de.yaml",
+        include_str!("../rules/vocab/de.yaml"),
+    ),
+    (
+        "rules/vocab/es.yaml",
+        include_str!("../rules/vocab/es.yaml"),
+    ),
+    (
+        "rules/vocab/it.yaml",
+        include_str!("../rules/vocab/it.yaml"),
+    ),
+    (
+        "rules/vocab/pl.yaml",
+        include_str!("../rules/vocab/pl.yaml"),
+    ),
+    (
+        "rules/vocab/pt.yaml",
+        include_str!("../rules/vocab/pt.yaml"),
+    ),
 ];
 
 /// A data file (spec, vocabulary, configuration) that guidelint could not use.

@@ -168,6 +168,16 @@ impl Engine {
         (findings, summary, suppressions)
     }
 
+    /// The summaries of `files` (read, parse, extract, in parallel), for corpus
+    /// tools such as `guidelint spec infer`.
+    pub fn summarize(&self, files: &[GuideFile]) -> Vec<GuideSummary> {
+        files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| self.check_file(i, f).2)
+            .collect()
+    }
+
     /// Metadata of every rule this engine runs (built-in and loaded), for
     /// listings, `guidelint rule` and SARIF.
     pub fn catalog(&self) -> Vec<rules::RuleInfo> {
@@ -221,7 +231,13 @@ impl Engine {
             guide,
             facts,
             spec: self.spec.as_ref(),
-            product: self.spec.as_ref().and_then(|s| s.product_for(path, title)),
+            product: self.spec.as_ref().and_then(|s| {
+                let fm = guide
+                    .front_matter
+                    .as_ref()
+                    .and_then(|f| f.value.as_ref().ok());
+                s.product_of(path, title, fm)
+            }),
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);

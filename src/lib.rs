@@ -6,6 +6,7 @@
 
 pub mod anchors;
 pub mod atomic;
+pub mod autoconfig;
 pub mod changed;
 pub mod cli;
 pub mod config;

@@ -447,22 +447,74 @@ impl Spec {
         })
     }
 
+    /// Loads a spec in either format: a Thunderbird autoconfig file
+    /// (`clientConfig` XML, chosen by the `.xml` extension or a leading `<`)
+    /// or the YAML spec format.
+    pub fn load(file: &str, text: &str) -> Result<Spec, DataError> {
+        let xml = file.to_ascii_lowercase().ends_with(".xml")
+            || text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<');
+        if xml {
+            crate::autoconfig::parse(file, text)
+        } else {
+            Self::parse(file, text)
+        }
+    }
+
     /// The product a guide belongs to: the first whose `match` claims the
     /// guide's path or title, else the first product.
     pub fn product_for(&self, path: &str, title: Option<&str>) -> Option<&Product> {
-        self.products
-            .iter()
-            .find(|p| {
-                let m = &p.matches;
-                m.paths
-                    .iter()
-                    .any(|g| glob::Pattern::new(g).is_ok_and(|pat| pat.matches(path)))
-                    || title.is_some_and(|t| {
-                        let t = t.to_lowercase();
-                        m.title.iter().any(|w| t.contains(&w.to_lowercase()))
-                    })
-            })
+        self.product_of(path, title, None)
+    }
+
+    /// The product a guide belongs to: the first whose `match` claims the
+    /// guide's path, title or a front-matter value, else the first product.
+    pub fn product_of(
+        &self,
+        path: &str,
+        title: Option<&str>,
+        front_matter: Option<&serde_yaml::Mapping>,
+    ) -> Option<&Product> {
+        self.claiming(path, title, front_matter)
             .or_else(|| self.products.first())
+    }
+
+    /// The product whose `match` claims the guide, if one does (no default).
+    pub fn claiming(
+        &self,
+        path: &str,
+        title: Option<&str>,
+        front_matter: Option<&serde_yaml::Mapping>,
+    ) -> Option<&Product> {
+        let path = path.replace('\\', "/");
+        self.products.iter().find(|p| {
+            let m = &p.matches;
+            m.paths
+                .iter()
+                .any(|g| glob::Pattern::new(g).is_ok_and(|pat| pat.matches(&path)))
+                || title.is_some_and(|t| {
+                    let t = t.to_lowercase();
+                    m.title.iter().any(|w| t.contains(&w.to_lowercase()))
+                })
+                || front_matter.is_some_and(|fm| {
+                    m.front_matter
+                        .iter()
+                        .any(|(k, v)| fm.get(k.as_str()).is_some_and(|x| yaml_has(x, v)))
+                })
+        })
+    }
+}
+
+/// True when a front-matter value is `wanted` (case-insensitive), or a list holding it.
+fn yaml_has(value: &serde_yaml::Value, wanted: &str) -> bool {
+    match value {
+        serde_yaml::Value::String(s) => s.trim().eq_ignore_ascii_case(wanted.trim()),
+        serde_yaml::Value::Number(n) => n.to_string() == wanted.trim(),
+        serde_yaml::Value::Bool(b) => b.to_string() == wanted.trim(),
+        serde_yaml::Value::Sequence(items) => items.iter().any(|i| yaml_has(i, wanted)),
+        _ => false,
     }
 }
 
@@ -496,6 +548,40 @@ mod tests {
         assert_eq!(
             protocols.single("pop - POP3").map(|x| x.0),
             Some(Protocol::Pop3)
+        );
+    }
+
+    #[test]
+    fn shipped_products_and_attribution() {
+        let spec = Spec::embedded().unwrap();
+        let ids: Vec<&str> = spec.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["mx-plan", "email-pro", "exchange"]);
+        let pro = spec
+            .product_of("pages/web/emails-pro/outlook/guide.fr-fr.md", None, None)
+            .unwrap();
+        assert_eq!(pro.id, "email-pro");
+        assert!(pro.offers_host("PRO1.mail.ovh.net", Some(Direction::Incoming)));
+        let ex = spec
+            .product_of("a/guide.md", Some("Configurer son compte Exchange"), None)
+            .unwrap();
+        assert!(ex.offers_host("ex3.mail.ovh.net", Some(Direction::Outgoing)));
+        let fm: serde_yaml::Mapping = serde_yaml::from_str("product: Email-Pro\n").unwrap();
+        assert_eq!(
+            spec.product_of("x.md", None, Some(&fm)).unwrap().id,
+            "email-pro"
+        );
+        // Unattributed guides (the seeds) belong to the first product.
+        let seed = spec
+            .product_of(
+                "fixtures/seeds/000.md",
+                Some("Configurer son adresse e-mail MX Plan"),
+                None,
+            )
+            .unwrap();
+        assert_eq!(seed.id, "mx-plan");
+        assert!(
+            spec.claiming("fixtures/seeds/003.txt", None, None)
+                .is_none()
         );
     }
 

@@ -63,6 +63,36 @@ pub struct VocabFile {
     /// Units that follow numbers which are not ports.
     #[serde(default)]
     pub units: Vec<String>,
+    /// Words marking a protocol as the recommended one.
+    #[serde(default)]
+    pub recommended: Vec<String>,
+    /// Words for the webmail (a URL near one is the webmail URL).
+    #[serde(default)]
+    pub webmail: Vec<String>,
+    /// Words for counted e-mails ("200 e-mails / heure").
+    #[serde(default)]
+    pub messages: Vec<String>,
+    /// Words for "per hour" in a sending limit.
+    #[serde(default)]
+    pub per_hour: Vec<String>,
+    /// Words for "per account" in a sending limit.
+    #[serde(default)]
+    pub account: Vec<String>,
+    /// Words for the mailbox quota.
+    #[serde(default)]
+    pub quota: Vec<String>,
+    /// Words for attachments.
+    #[serde(default)]
+    pub attachment: Vec<String>,
+    /// Words for recipients in copy.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Megabyte units ("Mo", "MB").
+    #[serde(default)]
+    pub megabytes: Vec<String>,
+    /// Gigabyte units ("Go", "GB").
+    #[serde(default)]
+    pub gigabytes: Vec<String>,
 }
 
 /// A compiled list of phrases, matched case-insensitively as whole words.
@@ -168,6 +198,26 @@ pub struct Vocabulary {
     pub conjunction: Matcher,
     /// Units after non-port numbers.
     pub units: Matcher,
+    /// Words marking a protocol as the recommended one.
+    pub recommended: Matcher,
+    /// Words for the webmail (a URL near one is the webmail URL).
+    pub webmail: Matcher,
+    /// Words for counted e-mails ("200 e-mails / heure").
+    pub messages: Matcher,
+    /// Words for "per hour" in a sending limit.
+    pub per_hour: Matcher,
+    /// Words for "per account" in a sending limit.
+    pub account: Matcher,
+    /// Words for the mailbox quota.
+    pub quota: Matcher,
+    /// Words for attachments.
+    pub attachment: Matcher,
+    /// Words for recipients in copy.
+    pub recipients: Matcher,
+    /// Megabyte units ("Mo", "MB").
+    pub megabytes: Matcher,
+    /// Gigabyte units ("Go", "GB").
+    pub gigabytes: Matcher,
 }
 
 impl Vocabulary {
@@ -206,7 +256,17 @@ impl Vocabulary {
                 required,
                 alternative,
                 conjunction,
-                units
+                units,
+                recommended,
+                webmail,
+                messages,
+                per_hour,
+                account,
+                quota,
+                attachment,
+                recipients,
+                megabytes,
+                gigabytes
             );
         }
         let compile = |list: &[String]| {
@@ -228,6 +288,16 @@ impl Vocabulary {
             alternative: compile(&merged.alternative)?,
             conjunction: compile(&merged.conjunction)?,
             units: compile(&merged.units)?,
+            recommended: compile(&merged.recommended)?,
+            webmail: compile(&merged.webmail)?,
+            messages: compile(&merged.messages)?,
+            per_hour: compile(&merged.per_hour)?,
+            account: compile(&merged.account)?,
+            quota: compile(&merged.quota)?,
+            attachment: compile(&merged.attachment)?,
+            recipients: compile(&merged.recipients)?,
+            megabytes: compile(&merged.megabytes)?,
+            gigabytes: compile(&merged.gigabytes)?,
         })
     }
 }

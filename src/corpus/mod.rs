@@ -14,6 +14,8 @@ pub mod schema;
 pub mod summary;
 pub mod translations;
 
+pub mod consistency;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -99,8 +101,10 @@ pub fn summarize(
     fs_path: PathBuf,
     text: &str,
     guide: &Guide,
-    _facts: &[Fact],
+    facts: &[Fact],
     config: &Config,
 ) -> GuideSummary {
-    summary::summarize(file, path, fs_path, text, guide, config)
+    let mut summary = summary::summarize(file, path, fs_path, text, guide, config);
+    summary.facts = consistency::summarize_facts(guide, facts);
+    summary
 }

@@ -63,6 +63,8 @@ pub struct GuideSummary {
     pub anchors: Vec<Anchor>,
     /// Links and images to check.
     pub links: Vec<LinkRef>,
+    /// Its facts, compact, for the consistency checks.
+    pub facts: super::consistency::GuideFacts,
 }
 
 /// Builds the summary of a parsed guide whose source is `text`.
@@ -123,6 +125,7 @@ pub fn summarize(
         links,
         layout,
         head,
+        facts: Default::default(),
     }
 }
 

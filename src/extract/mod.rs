@@ -9,11 +9,13 @@
 //! or the nearest heading that names one protocol.
 
 pub mod scan;
+pub mod service;
 pub mod table;
 
 use std::ops::Range;
 
 pub use scan::{Lexicon, Mode, RawValue};
+pub use service::Limit;
 
 use crate::guide::{BlockKind, Guide, TextRun};
 use crate::spec::{Direction, Protocol, Security};
@@ -28,6 +30,14 @@ pub enum Value {
     Host(String),
     /// The protocol a server is said to speak.
     Protocol(Protocol),
+    /// A protocol the guide marks as recommended.
+    Recommended(Protocol),
+    /// The webmail URL (as written).
+    Webmail(String),
+    /// The host of an MX record (as written).
+    Mx(String),
+    /// A stated limit and its value (in the limit's unit).
+    Limit(Limit, u64),
 }
 
 /// Where a fact's protocol comes from: how sure guidelint is of it.
@@ -150,6 +160,7 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
         }
     }
     apply_security_statements(&mut facts, &statements);
+    service::extract(guide, lex, &mut facts);
     facts
 }
 
@@ -347,5 +358,7 @@ fn apply_security_statements(facts: &mut [Fact], statements: &[SecurityStatement
     }
 }
 
+#[cfg(test)]
+mod languages;
 #[cfg(test)]
 mod tests;

@@ -21,9 +21,17 @@ fn facts(text: &str, kind: GuideKind) -> Vec<Fact> {
     )
 }
 
+/// The server-setting facts (ports, hosts, protocols) of `text`; the service
+/// facts (limits, webmail, MX, recommendation) have their own tests.
 fn rows(text: &str, kind: GuideKind) -> Vec<Row> {
     facts(text, kind)
         .into_iter()
+        .filter(|f| {
+            matches!(
+                f.value,
+                Value::Port(_) | Value::Host(_) | Value::Protocol(_)
+            )
+        })
         .map(|f| (f.value, f.protocol, f.direction, f.security))
         .collect()
 }

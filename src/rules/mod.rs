@@ -6,25 +6,32 @@
 //! its own module with its documentation in a sibling Markdown file.
 //!
 //! Codes are grouped by family and never reused: `GL0xx` files and front
-//! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec.
+//! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec,
+//! `GL3xx` consistency across guides and the spec's service facts.
 
 mod broken_anchor;
 mod conflicting_protocol_labels;
 mod contradictory_ports;
+mod corpus_outlier;
 mod duplicate_legacy_number;
 mod duplicate_slug;
 mod front_matter_missing_key;
 mod front_matter_unknown_key;
 mod front_matter_wrong_type;
+mod limit_mismatch;
 mod missing_file;
+mod mx_record_mismatch;
 mod path_outside_repository;
 mod port_protocol_mismatch;
+mod recommended_protocol_mismatch;
 mod spec_port_mismatch;
+mod translation_drift;
 mod translation_front_matter_mismatch;
 mod translation_image_mismatch;
 mod unknown_host;
 mod unresolved_guide_link;
 mod unused_suppression;
+mod webmail_url_mismatch;
 
 use crate::config::Config;
 use crate::corpus::CorpusContext;
@@ -150,6 +157,12 @@ pub static RULES: &[Rule] = &[
     unknown_host::RULE,
     spec_port_mismatch::RULE,
     contradictory_ports::RULE,
+    translation_drift::RULE,
+    corpus_outlier::RULE,
+    recommended_protocol_mismatch::RULE,
+    webmail_url_mismatch::RULE,
+    mx_record_mismatch::RULE,
+    limit_mismatch::RULE,
     unused_suppression::RULE,
 ];
 

@@ -1,0 +1,488 @@
+//! Consistency across guides: the compact facts each guide keeps for the
+//! corpus pass, translation groups (`guide.<locale>.md` files of one folder),
+//! and the corpus consensus — the majority value of each fact slot — that
+//! stands in for a spec where there is none (`--no-spec`, or a product the spec
+//! does not describe) and that `guidelint spec infer` prints as a draft spec.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::GuideSummary;
+use crate::extract::{Fact, Limit, Value};
+use crate::guide::Guide;
+use crate::spec::{Direction, Product, Protocol, Spec};
+
+/// Guides backing a value before the consensus flags outliers.
+pub const MIN_SUPPORT: usize = 3;
+
+/// What kind of fact a summary holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactKind {
+    /// A port number.
+    Port,
+    /// A server host name.
+    Host,
+    /// The protocol a server speaks.
+    Protocol,
+    /// The recommended protocol.
+    Recommended,
+    /// The webmail URL.
+    Webmail,
+    /// An MX record host.
+    Mx,
+    /// A stated limit.
+    Limit(Limit),
+}
+
+/// One fact of a guide, compact: what the corpus pass compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactSummary {
+    /// What the fact is.
+    pub kind: FactKind,
+    /// The value, normalized for comparison (hosts and URLs lowercased).
+    pub value: String,
+    /// The value as written.
+    pub shown: String,
+    /// The protocol the fact is about.
+    pub protocol: Option<Protocol>,
+    /// Incoming or outgoing server.
+    pub direction: Option<Direction>,
+    /// SSL (`true`) or not (`false`), when stated.
+    pub ssl: Option<bool>,
+    /// Where it is in the guide.
+    pub span: Range<usize>,
+}
+
+/// Where a fact belongs, whatever its value: two facts of one slot must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    /// What the fact is.
+    pub kind: FactKind,
+    /// Its protocol.
+    pub protocol: Option<Protocol>,
+    /// Its direction.
+    pub direction: Option<Direction>,
+    /// SSL or not.
+    pub ssl: Option<bool>,
+}
+
+impl FactSummary {
+    /// The fact's slot.
+    pub fn slot(&self) -> Slot {
+        Slot {
+            kind: self.kind,
+            // A server is the server of a direction, whatever protocol names it.
+            protocol: if self.kind == FactKind::Host {
+                None
+            } else {
+                self.protocol
+            },
+            direction: self.direction,
+            ssl: self.ssl,
+        }
+    }
+
+    /// The fact as writers read it: "port 993 for IMAP (incoming) over SSL".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}{}",
+            self.kind_name(),
+            self.shown,
+            self.slot().describe()
+        )
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            FactKind::Port => "port",
+            FactKind::Host => "server",
+            FactKind::Protocol => "protocol",
+            FactKind::Recommended => "recommended protocol",
+            FactKind::Webmail => "webmail URL",
+            FactKind::Mx => "MX record",
+            FactKind::Limit(_) => "limit",
+        }
+    }
+}
+
+impl Slot {
+    /// " for IMAP (incoming) over SSL", " of the incoming server", " (e-mails per hour per account)".
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if let FactKind::Limit(l) = self.kind {
+            return format!(" ({})", l.describe());
+        }
+        match (self.protocol, self.direction) {
+            (Some(p), Some(d)) if self.kind == FactKind::Port => {
+                out.push_str(&format!(" for {p} ({})", d.name()))
+            }
+            (Some(p), _) if self.kind == FactKind::Port => out.push_str(&format!(" for {p}")),
+            (_, Some(d)) => out.push_str(&format!(" of the {} server", d.name())),
+            _ => {}
+        }
+        match self.ssl {
+            Some(true) => out.push_str(" over SSL"),
+            Some(false) => out.push_str(" without SSL"),
+            None => {}
+        }
+        out
+    }
+}
+
+/// A guide's facts and what attributes it to a product, kept for the corpus pass.
+#[derive(Debug, Clone, Default)]
+pub struct GuideFacts {
+    /// The facts, in document order.
+    pub items: Vec<FactSummary>,
+    /// The front-matter title.
+    pub title: Option<String>,
+    /// The front matter, for product attribution.
+    pub front_matter: Option<serde_yaml::Mapping>,
+}
+
+/// The compact facts of a parsed guide.
+pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
+    let items = facts
+        .iter()
+        .map(|f| {
+            let (kind, value, shown) = match &f.value {
+                Value::Port(p) => (FactKind::Port, p.to_string(), p.to_string()),
+                Value::Host(h) => (FactKind::Host, h.to_ascii_lowercase(), h.clone()),
+                Value::Protocol(p) => (FactKind::Protocol, p.name().into(), p.name().into()),
+                Value::Recommended(p) => (FactKind::Recommended, p.name().into(), p.name().into()),
+                Value::Webmail(u) => (
+                    FactKind::Webmail,
+                    u.trim_end_matches('/').to_lowercase(),
+                    u.clone(),
+                ),
+                Value::Mx(h) => (FactKind::Mx, h.to_ascii_lowercase(), h.clone()),
+                Value::Limit(l, n) => (FactKind::Limit(*l), n.to_string(), n.to_string()),
+            };
+            let setting = matches!(kind, FactKind::Port | FactKind::Host | FactKind::Protocol);
+            FactSummary {
+                kind,
+                value,
+                shown,
+                protocol: if setting { f.protocol } else { None },
+                direction: if setting { f.direction } else { None },
+                ssl: f.security.map(|s| s.is_ssl()),
+                span: f.span.clone(),
+            }
+        })
+        .collect();
+    GuideFacts {
+        items,
+        title: guide.front_matter_str("title").map(str::to_string),
+        front_matter: guide
+            .front_matter
+            .as_ref()
+            .and_then(|f| f.value.as_ref().ok())
+            .cloned(),
+    }
+}
+
+static LOCALE_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^guide\.([a-z]{2}(?:[-_][a-z]{2})?)\.md$").expect("valid locale regex")
+});
+
+/// The locale of a `guide.<locale>.md` file (`fr-fr`).
+pub fn locale_of(path: &str) -> Option<String> {
+    let name = Path::new(path).file_name()?.to_str()?;
+    LOCALE_FILE
+        .captures(name)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_ascii_lowercase())
+}
+
+/// Translation groups: for each folder with several `guide.<locale>.md`
+/// files, the indexes of its readable guides with their locales, sorted by locale.
+pub fn translation_groups(summaries: &[GuideSummary]) -> Vec<Vec<(String, usize)>> {
+    let mut groups: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for s in summaries.iter().filter(|s| s.readable) {
+        let Some(locale) = locale_of(&s.path) else {
+            continue;
+        };
+        let folder = Path::new(&s.path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        groups.entry(folder).or_default().push((locale, s.file));
+    }
+    groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect()
+}
+
+/// The facts that translations must share: server settings whose slot is known.
+pub fn translatable(f: &FactSummary) -> bool {
+    match f.kind {
+        FactKind::Port => f.protocol.is_some(),
+        FactKind::Host | FactKind::Protocol => true,
+        _ => false,
+    }
+}
+
+/// The product whose facts a guide states, by id (`""` without a spec).
+pub fn product_of<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> Option<&'a Product> {
+    spec?.product_of(
+        &s.path,
+        s.facts.title.as_deref(),
+        s.facts.front_matter.as_ref(),
+    )
+}
+
+/// True when the guide's product in the spec says nothing about `slot`: the
+/// corpus consensus is then the only reference.
+pub fn uncovered(product: Option<&Product>, slot: &Slot) -> bool {
+    let Some(p) = product else { return true };
+    match slot.kind {
+        FactKind::Port => slot.protocol.is_none_or(|proto| p.ports(proto).is_empty()),
+        FactKind::Host => p.hosts(slot.direction).is_empty(),
+        FactKind::Protocol => false,
+        FactKind::Recommended => p.recommended.is_none(),
+        FactKind::Webmail => p.webmail.is_none(),
+        FactKind::Mx => p.mx.is_empty(),
+        FactKind::Limit(l) => !p.limits.contains_key(l.key()),
+    }
+}
+
+/// Slots that hold one value in a product (MX records and protocols are lists).
+fn single_valued(slot: &Slot) -> bool {
+    match slot.kind {
+        FactKind::Port => {
+            slot.protocol.is_some()
+                && slot.ssl.is_some()
+                && slot.direction == slot.protocol.map(Protocol::direction)
+        }
+        FactKind::Host => slot.direction.is_some(),
+        FactKind::Recommended | FactKind::Webmail | FactKind::Limit(_) => true,
+        FactKind::Protocol | FactKind::Mx => false,
+    }
+}
+
+/// For one slot: normalized value → (guides giving it, the value as first written).
+pub type Tally = BTreeMap<String, (BTreeSet<usize>, String)>;
+
+/// How many guides give each value of each slot, per product id.
+#[derive(Debug, Clone, Default)]
+pub struct Votes {
+    /// (product id, slot) → the slot's tally.
+    pub counts: BTreeMap<(String, Slot), Tally>,
+}
+
+impl Votes {
+    /// Counts the facts of every readable guide; each guide votes once per value.
+    pub fn count(summaries: &[GuideSummary], spec: Option<&Spec>) -> Votes {
+        let mut votes = Votes::default();
+        for s in summaries.iter().filter(|s| s.readable) {
+            let product = product_of(spec, s)
+                .map(|p| p.id.clone())
+                .unwrap_or_default();
+            for f in &s.facts.items {
+                let slot = f.slot();
+                if !single_valued(&slot) {
+                    continue;
+                }
+                votes
+                    .counts
+                    .entry((product.clone(), slot))
+                    .or_default()
+                    .entry(f.value.clone())
+                    .or_insert_with(|| (BTreeSet::new(), f.shown.clone()))
+                    .0
+                    .insert(s.file);
+            }
+        }
+        votes
+    }
+
+    /// The values of a slot, most backed first: (value as written, normalized value, guides).
+    pub fn ranked(&self, product: &str, slot: &Slot) -> Vec<(String, String, usize)> {
+        let mut out: Vec<(String, String, usize)> = self
+            .counts
+            .get(&(product.to_string(), *slot))
+            .map(|m| {
+                m.iter()
+                    .map(|(v, (guides, shown))| (shown.clone(), v.clone(), guides.len()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+        out
+    }
+
+    /// The consensus of a slot: the value at least [`MIN_SUPPORT`] guides give
+    /// and more than twice as many as any other value.
+    pub fn consensus(&self, product: &str, slot: &Slot) -> Option<(String, String, usize)> {
+        let ranked = self.ranked(product, slot);
+        let top = ranked.first()?;
+        let second = ranked.get(1).map(|r| r.2).unwrap_or(0);
+        (top.2 >= MIN_SUPPORT && top.2 > 2 * second).then(|| top.clone())
+    }
+}
+
+/// The draft spec `guidelint spec infer` prints: for each slot the value most
+/// guides give, with how many back it, in the spec's own YAML format.
+pub fn infer_spec(summaries: &[GuideSummary]) -> String {
+    let votes = Votes::count(summaries, None);
+    let guides = summaries.iter().filter(|s| s.readable).count();
+    let top = |slot: Slot| -> Option<(String, usize, String)> {
+        let ranked = votes.ranked("", &slot);
+        let first = ranked.first()?;
+        let tie = ranked.get(1).is_some_and(|r| r.2 == first.2);
+        let others: Vec<String> = ranked[1..]
+            .iter()
+            .map(|(v, _, n)| format!("{v} ({n})"))
+            .collect();
+        let mut note = format!("{} of {guides} guides", first.2);
+        if !others.is_empty() {
+            note.push_str(&format!("; also {}", others.join(", ")));
+        }
+        if tie {
+            note.push_str("; no majority, check it");
+        }
+        Some((first.0.clone(), first.2, note))
+    };
+    let mut out = format!(
+        "# Draft spec inferred by `guidelint spec infer` from {guides} guides.\n# Each value is the one most guides give; the comment says how many back it.\n# Review it, then use it with `guidelint check --spec FILE`.\nproducts:\n  - id: inferred\n    name: Inferred\n"
+    );
+    let slot = |kind, protocol, direction, ssl| Slot {
+        kind,
+        protocol,
+        direction,
+        ssl,
+    };
+    out.push_str("    hosts:\n");
+    for d in [Direction::Incoming, Direction::Outgoing] {
+        match top(slot(FactKind::Host, None, Some(d), None)) {
+            Some((v, _, note)) => out.push_str(&format!(
+                "      {}: [{}]  # {note}\n",
+                d.name(),
+                v.to_ascii_lowercase()
+            )),
+            None => out.push_str(&format!("      {}: []  # no guide gives one\n", d.name())),
+        }
+    }
+    out.push_str("    protocols:\n");
+    for p in Protocol::ALL {
+        let ports: Vec<String> = [true, false]
+            .into_iter()
+            .filter_map(|ssl| {
+                let (v, _, note) = top(slot(
+                    FactKind::Port,
+                    Some(p),
+                    Some(p.direction()),
+                    Some(ssl),
+                ))?;
+                let security = if ssl { "ssl" } else { "plain" };
+                Some(format!(
+                    "          - {{ port: {v}, security: {security} }}  # {note}\n"
+                ))
+            })
+            .collect();
+        if ports.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "      {}:\n        ports:\n",
+            p.name().to_lowercase()
+        ));
+        for line in ports {
+            out.push_str(&line);
+        }
+    }
+    if let Some((v, _, note)) = top(slot(FactKind::Recommended, None, None, None)) {
+        out.push_str(&format!(
+            "    recommended: {}  # {note}\n",
+            v.to_lowercase()
+        ));
+    }
+    if let Some((v, _, note)) = top(slot(FactKind::Webmail, None, None, None)) {
+        out.push_str(&format!("    webmail: {v}  # {note}\n"));
+    }
+    let limits: Vec<String> = Limit::ALL
+        .into_iter()
+        .filter_map(|l| {
+            let (v, _, note) = top(slot(FactKind::Limit(l), None, None, None))?;
+            Some(format!("      {}: {v}  # {note}\n", l.key()))
+        })
+        .collect();
+    if !limits.is_empty() {
+        out.push_str("    limits:\n");
+        for l in limits {
+            out.push_str(&l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_of_guide_files() {
+        assert_eq!(
+            locale_of("pages/web/emails/x/guide.fr-fr.md").as_deref(),
+            Some("fr-fr")
+        );
+        assert_eq!(locale_of("guide.de-DE.md").as_deref(), Some("de-de"));
+        assert_eq!(locale_of("fixtures/seeds/000_a6.md"), None);
+    }
+
+    fn summary(file: usize, path: &str, items: Vec<FactSummary>) -> GuideSummary {
+        GuideSummary {
+            file,
+            path: path.into(),
+            readable: true,
+            facts: GuideFacts {
+                items,
+                ..GuideFacts::default()
+            },
+            ..GuideSummary::default()
+        }
+    }
+
+    fn port(p: u16, ssl: bool) -> FactSummary {
+        FactSummary {
+            kind: FactKind::Port,
+            value: p.to_string(),
+            shown: p.to_string(),
+            protocol: Some(Protocol::Imap),
+            direction: Some(Direction::Incoming),
+            ssl: Some(ssl),
+            span: 0..3,
+        }
+    }
+
+    #[test]
+    fn consensus_needs_support_and_a_clear_majority() {
+        let slot = port(993, true).slot();
+        let mut s: Vec<GuideSummary> = (0..3)
+            .map(|i| summary(i, &format!("{i}.md"), vec![port(993, true)]))
+            .collect();
+        let votes = Votes::count(&s, None);
+        assert_eq!(votes.consensus("", &slot).map(|c| c.2), Some(3));
+        s.push(summary(3, "3.md", vec![port(995, true)]));
+        s.push(summary(4, "4.md", vec![port(995, true)]));
+        assert!(Votes::count(&s, None).consensus("", &slot).is_none());
+        assert!(Votes::count(&s[..2], None).consensus("", &slot).is_none());
+    }
+
+    #[test]
+    fn slots_describe_themselves() {
+        assert_eq!(
+            port(993, true).describe(),
+            "port 993 for IMAP (incoming) over SSL"
+        );
+    }
+}

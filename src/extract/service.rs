@@ -1,0 +1,400 @@
+//! Service facts besides server settings: the protocol a guide recommends, the
+//! webmail URL, MX records and stated limits (sending rate, quota, attachment
+//! size, recipients in copy).
+//!
+//! Each is read only in its own context, so ordinary text stays quiet: a URL is
+//! the webmail URL only near the word "webmail"; a number is a limit only with
+//! its unit and the limit's words in the same sentence.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::scan::{Lexicon, Mode};
+use super::{Fact, Value};
+use crate::guide::{BlockKind, Guide, TextRun};
+
+/// A limit a guide can state, named as in the spec's `limits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Limit {
+    /// E-mails sent per hour by one account.
+    EmailsPerHourPerAccount,
+    /// E-mails sent per hour from one IP address.
+    EmailsPerHourPerIp,
+    /// Mailbox size, in GB.
+    MailboxQuotaGb,
+    /// Largest attachment sent from the webmail, in MB.
+    AttachmentWebmailMb,
+    /// Largest attachment sent from a mail client, in MB.
+    AttachmentClientMb,
+    /// Most recipients in copy of one e-mail.
+    RecipientsInCopy,
+}
+
+impl Limit {
+    /// Every limit.
+    pub const ALL: [Limit; 6] = [
+        Limit::EmailsPerHourPerAccount,
+        Limit::EmailsPerHourPerIp,
+        Limit::MailboxQuotaGb,
+        Limit::AttachmentWebmailMb,
+        Limit::AttachmentClientMb,
+        Limit::RecipientsInCopy,
+    ];
+
+    /// The key in the spec's `limits`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Limit::EmailsPerHourPerAccount => "emails_per_hour_per_account",
+            Limit::EmailsPerHourPerIp => "emails_per_hour_per_ip",
+            Limit::MailboxQuotaGb => "mailbox_quota_gb",
+            Limit::AttachmentWebmailMb => "attachment_webmail_mb",
+            Limit::AttachmentClientMb => "attachment_client_mb",
+            Limit::RecipientsInCopy => "recipients_in_copy",
+        }
+    }
+
+    /// The limit with spec key `key`.
+    pub fn from_key(key: &str) -> Option<Limit> {
+        Self::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    /// What the limit is, for messages ("e-mails per hour per account").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Limit::EmailsPerHourPerAccount => "e-mails per hour per account",
+            Limit::EmailsPerHourPerIp => "e-mails per hour per IP address",
+            Limit::MailboxQuotaGb => "GB of mailbox quota",
+            Limit::AttachmentWebmailMb => "MB of attachments from the webmail",
+            Limit::AttachmentClientMb => "MB of attachments from a mail client",
+            Limit::RecipientsInCopy => "recipients in copy",
+        }
+    }
+}
+
+/// URLs as written in text (a trailing `.`, `,`, `;` or `:` is punctuation).
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>(){}\[\]"'`]+"#).expect("valid url regex"));
+
+/// Host names whose first label is `mx`, `mx0`, `mx1`, …: MX records.
+static MX_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\w./@-])(mx\d*(?:\.[a-z0-9-]+)+\.[a-z]{2,})\b").expect("valid mx regex")
+});
+
+/// Whole numbers, with the word glued to them or following them.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w.,/-])(\d{1,6})(?:[^\d.,]|$)").expect("valid number regex")
+});
+
+/// Sentence ends within a paragraph (line breaks are not: PDF exports wrap lines).
+static SENTENCE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[.!?;](?:\s|$)|\n\s*\n").expect("valid sentence regex"));
+
+/// The word "IP" in a sending limit.
+static IP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bIP\b").expect("valid ip regex"));
+
+/// Appends the service facts of `guide` to `out`.
+pub fn extract(guide: &Guide, lex: Lexicon<'_>, out: &mut Vec<Fact>) {
+    let mut previous: Option<&TextRun> = None;
+    for (index, block) in guide.blocks.iter().enumerate() {
+        let section = block.section;
+        match &block.kind {
+            BlockKind::Heading { text, .. } => {
+                recommended(text, index, section, lex, out);
+                previous = None;
+            }
+            BlockKind::Text(run) => {
+                let leadin = run.all_strong() || run.text.trim_end().ends_with(':');
+                if leadin && run.text.len() < 200 {
+                    recommended(run, index, section, lex, out);
+                }
+                webmail(run, previous, index, section, lex, out);
+                mx(run, index, section, out);
+                limits(run, index, section, lex, out);
+                previous = Some(run);
+            }
+            BlockKind::Table(t) => {
+                for cell in t.header.iter().chain(t.rows.iter().flatten()) {
+                    mx(cell, index, section, out);
+                    limits(cell, index, section, lex, out);
+                }
+                previous = None;
+            }
+            BlockKind::Code => previous = None,
+        }
+    }
+}
+
+fn fact(value: Value, span: Range<usize>, block: usize, section: Option<usize>) -> Fact {
+    Fact {
+        value,
+        span,
+        protocol: None,
+        protocol_source: None,
+        direction: None,
+        security: None,
+        mode: Mode::Setting,
+        section,
+        context: None,
+        block,
+        list: None,
+    }
+}
+
+/// "**Pour une configuration en IMAP (recommandée)**": a heading or lead-in
+/// naming one protocol and the word recommended.
+fn recommended(
+    run: &TextRun,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
+    if !lex.vocab.recommended.is_match(&run.text) {
+        return;
+    }
+    if let Some((p, r)) = lex.protocols.single(&run.text) {
+        out.push(fact(Value::Recommended(p), run.src_span(r), block, section));
+    }
+}
+
+/// A URL shown as text, in a webmail context: the word "webmail" earlier in
+/// its sentence, in the URL itself, or ending the paragraph the URL follows alone.
+fn webmail(
+    run: &TextRun,
+    previous: Option<&TextRun>,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
+    let text = &run.text;
+    for m in URL.find_iter(text) {
+        let url = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
+        let range = m.start()..m.start() + url.len();
+        let sentence_start = SENTENCE_END
+            .find_iter(&text[..range.start])
+            .last()
+            .map(|s| s.end())
+            .unwrap_or(0);
+        let before = &text[sentence_start..range.start];
+        let alone = before.trim().is_empty();
+        let context = lex.vocab.webmail.is_match(before)
+            || url.to_ascii_lowercase().contains("webmail")
+            || (alone
+                && previous.is_some_and(|p| {
+                    p.text.trim_end().ends_with(':') && lex.vocab.webmail.is_match(&p.text)
+                }));
+        if context {
+            out.push(fact(
+                Value::Webmail(url.to_string()),
+                run.src_span(range),
+                block,
+                section,
+            ));
+        }
+    }
+}
+
+/// `mx1.ovh.net`: host names of MX records.
+fn mx(run: &TextRun, block: usize, section: Option<usize>, out: &mut Vec<Fact>) {
+    for c in MX_HOST.captures_iter(&run.text) {
+        let Some(m) = c.get(1) else { continue };
+        out.push(fact(
+            Value::Mx(m.as_str().to_string()),
+            run.src_span(m.range()),
+            block,
+            section,
+        ));
+    }
+}
+
+/// Sending rates, quota, attachment sizes and recipients, sentence by sentence.
+fn limits(
+    run: &TextRun,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
+    let text = &run.text;
+    let mut start = 0;
+    for end in SENTENCE_END
+        .find_iter(text)
+        .map(|m| m.end())
+        .chain([text.len()])
+    {
+        if end > start {
+            sentence_limits(run, start..end, block, section, lex, out);
+        }
+        start = end;
+    }
+}
+
+fn sentence_limits(
+    run: &TextRun,
+    sentence: Range<usize>,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
+    let v = lex.vocab;
+    let s = &run.text[sentence.clone()];
+    let numbers: Vec<Range<usize>> = NUMBER
+        .captures_iter(s)
+        .filter_map(|c| c.get(1).map(|m| m.range()))
+        .collect();
+    if numbers.is_empty() {
+        return;
+    }
+    let quota = v.quota.is_match(s);
+    let attachment = v.attachment.is_match(s);
+    let recipients = v.recipients.is_match(s);
+    for (i, r) in numbers.iter().enumerate() {
+        let Ok(n) = s[r.clone()].parse::<u64>() else {
+            continue;
+        };
+        let next = numbers.get(i + 1).map(|x| x.start).unwrap_or(s.len());
+        let after = &s[r.end..next];
+        let limit = if v.messages.starts(after) {
+            if !v.per_hour.is_match(after) {
+                None
+            } else if IP.is_match(after) {
+                Some(Limit::EmailsPerHourPerIp)
+            } else if v.account.is_match(after) {
+                Some(Limit::EmailsPerHourPerAccount)
+            } else {
+                None
+            }
+        } else if v.gigabytes.starts(after) {
+            quota.then_some(Limit::MailboxQuotaGb)
+        } else if v.megabytes.starts(after) {
+            attachment.then(|| {
+                if v.webmail.is_match(after) {
+                    Limit::AttachmentWebmailMb
+                } else {
+                    Limit::AttachmentClientMb
+                }
+            })
+        } else {
+            let word = after.trim_start();
+            let counted = word.starts_with(char::is_alphabetic) && after.len() > word.len();
+            (recipients && counted).then_some(Limit::RecipientsInCopy)
+        };
+        if let Some(limit) = limit {
+            let span = run.src_span(sentence.start + r.start..sentence.start + r.end);
+            out.push(fact(Value::Limit(limit, n), span, block, section));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guide::GuideKind;
+    use crate::spec::{Protocol, Protocols};
+    use crate::vocab::Vocabulary;
+
+    fn values(text: &str, kind: GuideKind) -> Vec<Value> {
+        let vocab = Vocabulary::embedded().unwrap();
+        let protocols = Protocols::embedded().unwrap();
+        let guide = Guide::parse(text, kind, &vocab);
+        let mut out = Vec::new();
+        extract(
+            &guide,
+            Lexicon {
+                vocab: &vocab,
+                protocols: &protocols,
+            },
+            &mut out,
+        );
+        out.into_iter().map(|f| f.value).collect()
+    }
+
+    fn md(text: &str) -> Vec<Value> {
+        values(text, GuideKind::Markdown)
+    }
+
+    #[test]
+    fn recommended_protocol_in_lead_ins_and_headings() {
+        assert_eq!(
+            md("**Pour une configuration en POP (recommandée)**\n"),
+            [Value::Recommended(Protocol::Pop3)]
+        );
+        assert_eq!(
+            md("### Configuration en IMAP (recommandée)\n"),
+            [Value::Recommended(Protocol::Imap)]
+        );
+        assert_eq!(
+            md("### IMAP-Konfiguration (empfohlen)\n"),
+            [Value::Recommended(Protocol::Imap)]
+        );
+        assert!(md("Nous vous recommandons de faire appel à un prestataire.\n").is_empty());
+        assert!(md("**POP ou IMAP (recommandé)**\n").is_empty());
+    }
+
+    #[test]
+    fn webmail_url_only_near_the_word_webmail() {
+        let text = "Via notre interface en ligne (*webmail*) en vous rendant sur le lien [https://www.ovh.com/fr/mail/](https://www.ovh.com/fr/mail/){.external}.\n\nUne documentation sur le *webmail* : [Utilisation de RoundCube](https://docs.ovh.com/fr/emails/utilisation-roundcube/){.external}.\n\nVoir https://docs.ovh.com/fr/ pour le reste.\n";
+        assert_eq!(
+            md(text),
+            [Value::Webmail("https://www.ovh.com/fr/mail/".into())]
+        );
+        let plain = "via notre interface Webmail à\nl'adresse : \n\nhttp://example.com/\n";
+        assert_eq!(
+            values(plain, GuideKind::PlainText),
+            [Value::Webmail("http://example.com/".into())]
+        );
+    }
+
+    #[test]
+    fn mx_records() {
+        let got = md(
+            "mx1.ovh.net et mx2.ovh.net : anti-spam simple; voir www.mx.com ou user@mx3.ovh.net.\n",
+        );
+        assert_eq!(
+            got,
+            [
+                Value::Mx("mx1.ovh.net".into()),
+                Value::Mx("mx2.ovh.net".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_in_french_and_english() {
+        use Limit::*;
+        let fr = "200 e-mails / heure / compte et 300 e-mails / heure / IP.\n\nChaque adresse e-mail à un quota limite de 5 Go.\n\nLes pièces jointes à vos e-mails auront une taille maximum de 20 Mo avec le webmail, 100 Mo via un client lourd de messagerie.\n\nChaque e-mail envoyé pourra avoir en copie au maximum 20 adresses e-mail. Un e-mail envoyé avec 20 personnes en copie comptera au total pour 20 e-mails envoyés.\n";
+        assert_eq!(
+            values(fr, GuideKind::PlainText),
+            [
+                Value::Limit(EmailsPerHourPerAccount, 200),
+                Value::Limit(EmailsPerHourPerIp, 300),
+                Value::Limit(MailboxQuotaGb, 5),
+                Value::Limit(AttachmentWebmailMb, 20),
+                Value::Limit(AttachmentClientMb, 100),
+                Value::Limit(RecipientsInCopy, 20),
+                Value::Limit(RecipientsInCopy, 20),
+            ]
+        );
+        let en = "You can send 250 emails per hour per account. Attachments up to 25 MB from the webmail.\n";
+        assert_eq!(
+            md(en),
+            [
+                Value::Limit(EmailsPerHourPerAccount, 250),
+                Value::Limit(AttachmentWebmailMb, 25)
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_limits() {
+        assert!(md("augmenter la taille de vos comptes e-mails de 25 Mo à 5Go.\n").is_empty());
+        assert!(md("alors vous aurez droit à 100 comptes pop et non 110.\n").is_empty());
+        assert!(md("Outlook 2016 sous Android 4.4, 20 e-mails envoyés.\n").is_empty());
+    }
+}
