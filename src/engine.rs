@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::corpus::{self, CorpusContext, GuideSummary};
 use crate::data::DataError;
+use crate::declarative::{self, RuleSet};
 use crate::diagnostic::Finding;
 use crate::discover::GuideFile;
 use crate::extract::{self, Lexicon};
@@ -34,6 +35,8 @@ pub struct Engine {
     pub spec: Option<Spec>,
     /// The configuration.
     pub config: Config,
+    /// The declarative rules: the shipped packs and the configuration's `rule_dirs`.
+    pub declarative: RuleSet,
 }
 
 /// A checked file as the reporter needs it.
@@ -66,6 +69,7 @@ impl Engine {
             vocab: Vocabulary::embedded()?,
             protocols: Protocols::embedded()?,
             spec,
+            declarative: RuleSet::load(&config)?,
             config,
         })
     }
@@ -90,6 +94,8 @@ impl Engine {
             spec: self.spec.as_ref(),
         };
         rules::check_corpus(&ctx, &mut outcome.findings);
+        self.declarative
+            .check_corpus(&summaries, &mut outcome.findings);
         reload_sources(&mut outcome, files);
         outcome
             .findings
@@ -113,6 +119,7 @@ impl Engine {
                     path: file.display.clone(),
                     fs_path: file.path.clone(),
                     readable: false,
+                    spellings: Vec::new(),
                 };
                 (shown, vec![*finding], summary)
             }
@@ -133,8 +140,8 @@ impl Engine {
     ) -> (Vec<Finding>, GuideSummary) {
         let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        let findings = self.guide_findings(index, &file.display, text, &guide, &facts);
-        let summary = corpus::summarize(
+        let (findings, spellings) = self.guide_findings(index, &file.display, text, &guide, &facts);
+        let mut summary = corpus::summarize(
             index,
             &file.display,
             file.path.clone(),
@@ -142,13 +149,16 @@ impl Engine {
             &facts,
             &self.config,
         );
+        summary.spellings = spellings;
         (findings, summary)
     }
 
     /// Metadata of every rule this engine runs (built-in and loaded), for
     /// listings, `guidelint rule` and SARIF.
     pub fn catalog(&self) -> Vec<rules::RuleInfo> {
-        rules::builtin_catalog()
+        let mut catalog = rules::builtin_catalog();
+        catalog.extend(self.declarative.catalog());
+        catalog
     }
 
     /// The matchers fact extraction uses.
@@ -169,7 +179,7 @@ impl Engine {
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        self.guide_findings(index, path, text, &guide, &facts)
+        self.guide_findings(index, path, text, &guide, &facts).0
     }
 
     fn guide_findings(
@@ -179,7 +189,7 @@ impl Engine {
         text: &str,
         guide: &Guide,
         facts: &[extract::Fact],
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, Vec<declarative::SpellingUse>) {
         let mut findings = front_matter_findings(index, guide);
         let title = guide.front_matter_str("title");
         let ctx = GuideContext {
@@ -194,8 +204,9 @@ impl Engine {
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);
+        let spellings = self.declarative.check_guide(&ctx, &mut findings);
         findings.sort_by_key(|f| f.span.start);
-        findings
+        (findings, spellings)
     }
 }
 

@@ -22,6 +22,8 @@ pub struct GuideSummary {
     pub fs_path: PathBuf,
     /// False when the guide could not be read or parsed.
     pub readable: bool,
+    /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
+    pub spellings: Vec<crate::declarative::SpellingUse>,
 }
 
 /// What a corpus rule sees.
@@ -48,5 +50,6 @@ pub fn summarize(
         path: path.to_string(),
         fs_path,
         readable: true,
+        spellings: Vec::new(),
     }
 }
