@@ -70,6 +70,9 @@ struct CheckArgs {
     /// Colour in `pretty` output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
+    #[arg(long = "rule-dir", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 /// Parses the process arguments, runs, and returns the exit status.
@@ -166,7 +169,17 @@ fn check(args: CheckArgs) -> i32 {
         Ok(spec) => spec,
         Err(e) => return report_data_error(&e),
     };
-    let engine = match Engine::new(spec) {
+    let mut config = crate::config::Config::default();
+    let mut rule_dirs = config.rule_dirs.to_vec();
+    // Absolute, so that they stay relative to the current folder, not the configuration's.
+    rule_dirs.extend(args.rule_dirs.iter().map(|d| {
+        std::path::absolute(d)
+            .unwrap_or_else(|_| d.clone())
+            .to_string_lossy()
+            .into_owned()
+    }));
+    config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
+    let engine = match Engine::with_config(spec, config) {
         Ok(engine) => engine,
         Err(e) => return report_data_error(&e),
     };
