@@ -97,7 +97,7 @@ impl Security {
     pub fn phrase(self) -> &'static str {
         match self {
             Security::Ssl => "over SSL",
-            Security::Starttls => "with STARTTLS",
+            Security::Starttls => "without SSL (STARTTLS)",
             Security::Plain => "without SSL",
         }
     }

@@ -59,7 +59,7 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                     ctx.file,
                     fact.span.clone(),
                     format!(
-                        "port {port} is not a {protocol} port of {}",
+                        "port {port} is not offered for {protocol} by {}",
                         authority(ctx.product)
                     ),
                 )
