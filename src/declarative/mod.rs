@@ -364,6 +364,8 @@ fn consistency(rule: &CompiledRule, hits: &[(usize, usize, Span, String)], out: 
         return;
     };
     let other = labels[dominant];
+    // The first finding of each guide points at the other spelling; the rest stay short.
+    let mut pointed = std::collections::HashSet::new();
     for (file, spelling, span, text) in hits {
         if *spelling == dominant {
             continue;
@@ -381,12 +383,14 @@ fn consistency(rule: &CompiledRule, hits: &[(usize, usize, Span, String)], out: 
                 counts[dominant]
             ));
         }
-        let note = format!("`{other}` is used here");
-        f = if anchor.0 == *file {
-            f.related_here(anchor.2.clone(), note)
-        } else {
-            f.related_in(anchor.0, anchor.2.clone(), note)
-        };
+        if pointed.insert(*file) {
+            let note = format!("`{other}` is used here");
+            f = if anchor.0 == *file {
+                f.related_here(anchor.2.clone(), note)
+            } else {
+                f.related_in(anchor.0, anchor.2.clone(), note)
+            };
+        }
         out.push(f);
     }
 }
