@@ -30,6 +30,8 @@ static CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9_-]{0,15}[0-9]$").expect("valid code regex"));
 static NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*$").expect("valid name regex"));
+static GROUP_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\{?([A-Za-z0-9_]+)\}?").expect("valid group reference regex"));
 static LANGUAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z]{2,3}$").expect("valid language regex"));
 
@@ -234,10 +236,7 @@ impl RuleCtx<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         if let (Some(template), Matcher::Pattern(re)) = (&def.replace, &matcher) {
             let names: HashSet<&str> = re.capture_names().flatten().collect();
-            for c in Regex::new(r"\$\{?([A-Za-z0-9_]+)\}?")
-                .expect("valid group reference regex")
-                .captures_iter(template)
-            {
+            for c in GROUP_REF.captures_iter(template) {
                 let Some(g) = c.get(1) else { continue };
                 let known = match g.as_str().parse::<usize>() {
                     Ok(n) => n < re.captures_len(),

@@ -125,11 +125,11 @@ fn fix(rule: &CompiledRule) -> String {
     let help = rule.help.as_deref().unwrap_or("");
     match rule.kind {
         RuleKind::Substitution => {
-            "Write the right form; `--fix` replaces the wrong one, keeping its capitalisation."
+            "Write the right form. The finding carries the replacement (for `--fix`), keeping the capitalisation of the text."
                 .to_string()
         }
         RuleKind::Existence if rule.replace.is_some() => {
-            format!("{help} `--fix` rewrites the match.")
+            format!("{help} The finding carries the rewrite (for `--fix`).")
                 .trim()
                 .to_string()
         }
