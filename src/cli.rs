@@ -9,6 +9,7 @@ use crate::data::DataError;
 use crate::diagnostic::Severity;
 use crate::discover;
 use crate::engine::Engine;
+use crate::fix;
 use crate::report::{self, Format};
 use crate::rules;
 use crate::spec::Spec;
@@ -70,6 +71,15 @@ struct CheckArgs {
     /// Colour in `pretty` output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Apply the safe fixes, then report the findings that remain.
+    #[arg(long)]
+    fix: bool,
+    /// Print a unified diff of what `--fix` would change; write nothing.
+    #[arg(long)]
+    diff: bool,
     /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
     #[arg(long = "rule-dir", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
@@ -196,15 +206,49 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let outcome = engine.check(&files);
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+    if args.diff {
+        return show_diff(&outcome, &files);
+    }
+    let mut fix_failed = false;
+    let (outcome, fixed) = if args.fix {
+        let (n, m, failed) = apply_fixes(&outcome, &files);
+        fix_failed = failed;
+        // Report what remains: the fixed files are checked again.
+        let remaining = if m > 0 { engine.check(&files) } else { outcome };
+        (remaining, Some((n, m)))
+    } else {
+        (outcome, None)
     };
-    print(&report::render(&outcome, args.format, color));
+    let to_file = args.output.is_some();
+    let catalog = engine.catalog();
+    let options = report::RenderOptions {
+        color: use_color(args.color, to_file),
+        catalog: &catalog,
+    };
+    let mut text = report::render_with(&outcome, args.format, &options);
+    if let Some((n, m)) = fixed {
+        let line = format!("Fixed {} in {}.\n", plural(n, "problem"), plural(m, "file"));
+        if args.format.is_for_people() && !to_file {
+            text.push_str(&line);
+        } else {
+            eprint!("{line}");
+        }
+    }
+    if let Some(path) = &args.output {
+        if let Err(e) = crate::atomic::write(path, text.as_bytes()) {
+            eprintln!("guidelint: cannot write {}: {e}", path.display());
+            return EXIT_FAILURE;
+        }
+    } else {
+        print(&text);
+    }
+    if fix_failed {
+        return EXIT_FAILURE;
+    }
+    exit_status(&outcome)
+}
+
+fn exit_status(outcome: &crate::engine::Outcome) -> i32 {
     if outcome
         .findings
         .iter()
@@ -214,4 +258,57 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Whether to colour: `--color always`/`never` decide; otherwise `NO_COLOR`
+/// turns colour off, `CLICOLOR_FORCE` turns it on, and else it follows whether
+/// the report goes to a terminal.
+fn use_color(choice: Color, to_file: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto if set("NO_COLOR") => false,
+        Color::Auto if set("CLICOLOR_FORCE") => true,
+        Color::Auto => !to_file && std::io::stdout().is_terminal(),
+    }
+}
+
+/// `--diff`: the unified diff of every file `--fix` would change.
+fn show_diff(outcome: &crate::engine::Outcome, files: &[discover::GuideFile]) -> i32 {
+    let plans = fix::plan(outcome, files);
+    let text: String = plans.iter().map(fix::diff).collect();
+    print(&text);
+    exit_status(outcome)
+}
+
+/// `--fix`: writes the fixes; returns how many findings and files were fixed,
+/// and whether a file could not be written.
+fn apply_fixes(
+    outcome: &crate::engine::Outcome,
+    files: &[discover::GuideFile],
+) -> (usize, usize, bool) {
+    let mut fixed = (0, 0);
+    let mut failed = false;
+    for plan in fix::plan(outcome, files) {
+        match fix::write(&plan) {
+            Ok(()) => {
+                fixed.0 += plan.fixed_findings;
+                fixed.1 += 1;
+            }
+            Err(e) => {
+                eprintln!("guidelint: {e}");
+                failed = true;
+            }
+        }
+    }
+    (fixed.0, fixed.1, failed)
 }

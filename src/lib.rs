@@ -5,6 +5,7 @@
 //! parallel, in [`engine`]) → [`report`] renders the findings.
 
 pub mod anchors;
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod corpus;
@@ -14,6 +15,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod extract;
+pub mod fix;
 pub mod guide;
 pub mod report;
 pub mod rules;

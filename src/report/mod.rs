@@ -1,8 +1,11 @@
 //! Reporting: turning an [`Outcome`] into text for writers or tools.
 //! Only this layer computes lines and columns, and only the binary prints.
 
+mod github;
 mod json;
+mod junit;
 mod pretty;
+mod sarif;
 
 use std::collections::HashMap;
 
@@ -14,6 +17,9 @@ use crate::source::{LineCol, LineIndex};
 
 pub use json::render as render_json;
 pub use pretty::render as render_pretty;
+pub use sarif::artifact_uri;
+
+use crate::rules::RuleInfo;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,14 +30,53 @@ pub enum Format {
     Concise,
     /// A JSON array of findings (see README.md).
     Json,
+    /// A SARIF 2.1.0 log, with the rules' metadata (for code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// JUnit XML: one test case per checked file, one failure per finding.
+    Junit,
 }
 
-/// Renders `outcome` in `format`. `color` applies to `pretty` only.
+impl Format {
+    /// True for the formats meant for people rather than programs.
+    pub fn is_for_people(self) -> bool {
+        matches!(self, Format::Pretty | Format::Concise)
+    }
+}
+
+/// What rendering needs besides the outcome; the caller decides all of it.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    /// Colour in `pretty` output.
+    pub color: bool,
+    /// The metadata of the rules that ran (SARIF's `tool.driver.rules`).
+    pub catalog: &'a [RuleInfo],
+}
+
+/// Renders `outcome` in `format` with the built-in rule catalog. `color`
+/// applies to `pretty` only.
 pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
+    let catalog = crate::rules::builtin_catalog();
+    render_with(
+        outcome,
+        format,
+        &RenderOptions {
+            color,
+            catalog: &catalog,
+        },
+    )
+}
+
+/// Renders `outcome` in `format`.
+pub fn render_with(outcome: &Outcome, format: Format, options: &RenderOptions<'_>) -> String {
     match format {
-        Format::Pretty => pretty::render(outcome, color),
+        Format::Pretty => pretty::render(outcome, options.color),
         Format::Concise => concise(outcome),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome, options.catalog),
+        Format::Github => github::render(outcome),
+        Format::Junit => junit::render(outcome),
     }
 }
 

@@ -82,6 +82,15 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
             ),
         };
         finding = finding.help(help);
+        // The right port is certain when the security is stated, exactly one port
+        // matches it, and the section is not about the port's own protocol
+        // (then the protocol name may be the mistake, not the port).
+        let certain = fact.security.is_some()
+            && fact.context.as_ref().is_none_or(|(p, _)| *p == protocol)
+            && ctx.text.get(fact.span.clone()) == Some(port.to_string().as_str());
+        if let ([one], true) = (right.as_slice(), certain) {
+            finding = finding.fix(fact.span.clone(), one.to_string());
+        }
         if let Some((source, Some(span))) = &fact.protocol_source {
             let why = match source {
                 ProtocolSource::Statement => format!("the server is said to be {protocol} here"),

@@ -4,7 +4,7 @@
 use super::port_protocol_mismatch::owner;
 use super::{Check, GuideContext, Rule, authority};
 use crate::diagnostic::{Finding, Severity};
-use crate::extract::{ProtocolSource, Value};
+use crate::extract::{Fact, ProtocolSource, Value};
 use crate::spec::Security;
 
 /// The rule.
@@ -53,19 +53,18 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                 // Without a product spec, unusual ports are not wrong, only unknown.
                 continue;
             }
-            out.push(
-                Finding::new(
-                    RULE.code,
-                    ctx.file,
-                    fact.span.clone(),
-                    format!(
-                        "port {port} is not offered for {protocol} by {}",
-                        authority(ctx.product)
-                    ),
-                )
-                .label("not offered")
-                .help(format!("{} offers {}", authority(product), describe())),
-            );
+            let finding = Finding::new(
+                RULE.code,
+                ctx.file,
+                fact.span.clone(),
+                format!(
+                    "port {port} is not offered for {protocol} by {}",
+                    authority(ctx.product)
+                ),
+            )
+            .label("not offered")
+            .help(format!("{} offers {}", authority(product), describe()));
+            out.push(with_fix(ctx, fact, *port, &offered, finding));
             continue;
         };
         let Some(stated) = fact.security else {
@@ -79,20 +78,43 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
             .find(|(_, s)| s.agrees_with(stated))
             .map(|(p, _)| format!("; {protocol} {} uses {p}", stated.phrase()))
             .unwrap_or_default();
-        out.push(
-            Finding::new(
-                RULE.code,
-                ctx.file,
-                fact.span.clone(),
-                format!(
-                    "port {port} is {protocol} {} in {}, but it is given here {}",
-                    spec_security.phrase(),
-                    authority(ctx.product),
-                    stated.phrase()
-                ),
-            )
-            .label(format!("{} here", stated.phrase()))
-            .help(format!("{}{right}", describe())),
-        );
+        let finding = Finding::new(
+            RULE.code,
+            ctx.file,
+            fact.span.clone(),
+            format!(
+                "port {port} is {protocol} {} in {}, but it is given here {}",
+                spec_security.phrase(),
+                authority(ctx.product),
+                stated.phrase()
+            ),
+        )
+        .label(format!("{} here", stated.phrase()))
+        .help(format!("{}{right}", describe()));
+        out.push(with_fix(ctx, fact, *port, &offered, finding));
+    }
+}
+
+/// Adds the fix when the stated security leaves exactly one right port.
+fn with_fix(
+    ctx: &GuideContext<'_>,
+    fact: &Fact,
+    port: u16,
+    offered: &[(u16, Security)],
+    finding: Finding,
+) -> Finding {
+    let Some(stated) = fact.security else {
+        return finding;
+    };
+    let right: Vec<u16> = offered
+        .iter()
+        .filter(|(_, s)| s.agrees_with(stated))
+        .map(|(p, _)| *p)
+        .collect();
+    match right.as_slice() {
+        [one] if ctx.text.get(fact.span.clone()) == Some(port.to_string().as_str()) => {
+            finding.fix(fact.span.clone(), one.to_string())
+        }
+        _ => finding,
     }
 }

@@ -39,29 +39,38 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
             ),
             None => format!("{}'s {role}server is {}", product.name, join_and(&list)),
         };
-        out.push(
-            Finding::new(
-                RULE.code,
-                ctx.file,
-                fact.span.clone(),
-                format!("`{host}` is not an {role}mail server of {}", product.name),
-            )
-            .label("unknown host")
-            .help(help),
-        );
+        let mut finding = Finding::new(
+            RULE.code,
+            ctx.file,
+            fact.span.clone(),
+            format!("`{host}` is not an {role}mail server of {}", product.name),
+        )
+        .label("unknown host")
+        .help(help);
+        if let Some(c) = closest
+            && ctx.text.get(fact.span.clone()) == Some(host.as_str())
+        {
+            finding = finding.fix(fact.span.clone(), c);
+        }
+        out.push(finding);
     }
 }
 
-/// The offered host closest to `host`, if it is close enough to be a typo.
+/// The offered host `host` is a typo of: the only one close enough to it.
 fn closest<'a>(host: &str, offered: &[&'a str]) -> Option<&'a str> {
     let host = host.to_ascii_lowercase();
-    offered
+    let mut close: Vec<&'a str> = offered
         .iter()
         .filter(|h| !h.contains('*'))
-        .map(|h| (levenshtein(&host, h), *h))
-        .filter(|(d, h)| *d <= (h.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, h)| h)
+        .filter(|h| levenshtein(&host, &h.to_ascii_lowercase()) <= (h.len() / 3).max(2))
+        .copied()
+        .collect();
+    close.sort_unstable_by_key(|h| h.to_ascii_lowercase());
+    close.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    match close.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// Edit distance between two strings, by characters.
@@ -97,5 +106,15 @@ mod tests {
             Some("ssl0.ovh.net")
         );
         assert_eq!(closest("imap.gmail.com", &["ssl0.ovh.net"]), None);
+        // The same host listed twice (incoming and outgoing) is one match.
+        assert_eq!(
+            closest("ssl0.ovh.nt", &["ssl0.ovh.net", "ssl0.ovh.net"]),
+            Some("ssl0.ovh.net")
+        );
+        // Two close hosts: no single suggestion.
+        assert_eq!(
+            closest("ssl.ovh.net", &["ssl0.ovh.net", "ssl1.ovh.net"]),
+            None
+        );
     }
 }
