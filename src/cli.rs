@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::changed::{self, Changes};
+use crate::config::Config;
 use crate::data::DataError;
 use crate::diagnostic::Severity;
 use crate::discover;
@@ -12,6 +14,7 @@ use crate::engine::Engine;
 use crate::fix;
 use crate::report::{self, Format};
 use crate::rules;
+use crate::select;
 use crate::spec::Spec;
 
 /// Exit status: no error-severity finding.
@@ -80,6 +83,25 @@ struct CheckArgs {
     /// Print a unified diff of what `--fix` would change; write nothing.
     #[arg(long)]
     diff: bool,
+    /// The configuration file. Default: `.guidelint.yaml`, `.guidelint.yml` or
+    /// `guidelint.yaml` in the current directory or the nearest parent.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Rules to run, replacing the configuration's `select`: codes, prefixes (`GL2`) or names.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rules not to run, added to the configuration's `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only guides changed since the git revision REV (working tree and untracked files).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Report only guides staged for commit (the pre-commit case).
+    #[arg(long, conflicts_with = "changed_since")]
+    staged: bool,
     /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
     #[arg(long = "rule-dir", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
@@ -144,23 +166,77 @@ fn print(text: &str) -> i32 {
     EXIT_OK
 }
 
-fn load_spec(args: &CheckArgs) -> Result<Option<Spec>, Box<DataError>> {
+fn load_spec(args: &CheckArgs, config: &Config) -> Result<Option<Spec>, Box<DataError>> {
     if args.no_spec {
         return Ok(None);
     }
-    let Some(path) = &args.spec else {
-        return Spec::embedded().map(Some).map_err(Box::new);
+    let paths = match &args.spec {
+        Some(path) => vec![path.clone()],
+        None => config.spec_paths()?,
     };
-    let name = path.to_string_lossy();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(DataError::new(
-            &name,
-            "",
-            None,
-            format!("cannot read the spec: {e}"),
-        ))
-    })?;
-    Spec::parse(&name, &text).map(Some).map_err(Box::new)
+    let mut merged: Option<Spec> = None;
+    for path in paths {
+        let name = path.to_string_lossy();
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Box::new(DataError::new(
+                &name,
+                "",
+                None,
+                format!("cannot read the spec: {e}"),
+            ))
+        })?;
+        let spec = Spec::parse(&name, &text)?;
+        match &mut merged {
+            Some(m) => m.products.extend(spec.products),
+            None => merged = Some(spec),
+        }
+    }
+    match merged {
+        Some(spec) => Ok(Some(spec)),
+        None => Spec::embedded().map(Some).map_err(Box::new),
+    }
+}
+
+/// The run's configuration: `--config`, else the discovered file, else the defaults.
+fn load_config(args: &CheckArgs) -> Result<Config, Box<DataError>> {
+    let path = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        std::env::current_dir()
+            .ok()
+            .and_then(|dir| Config::discover(&dir))
+    };
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// `--select`/`--ignore` values that name no rule (the file's are checked by [`Config::validate`]).
+fn check_cli_selectors(args: &CheckArgs, catalog: &[rules::RuleInfo]) -> Result<(), String> {
+    for (flag, values) in [("--select", &args.select), ("--ignore", &args.ignore)] {
+        for v in values {
+            select::check_selector(v, catalog).map_err(|e| format!("{flag}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Which guides to report in changed-files mode (`None`: all).
+fn changed_mask(
+    args: &CheckArgs,
+    files: &[discover::GuideFile],
+) -> Result<Option<Vec<bool>>, String> {
+    let changes = match (&args.changed_since, args.staged) {
+        (Some(rev), _) => Changes::Since(rev.clone()),
+        (None, true) => Changes::Staged,
+        (None, false) => return Ok(None),
+    };
+    let dir = std::env::current_dir().map_err(|e| e.to_string())?;
+    let changed = changed::changed_files(&dir, &changes).map_err(|e| e.to_string())?;
+    Ok(Some(changed::mask(files, &changed)))
 }
 
 fn report_data_error(e: &DataError) -> i32 {
@@ -175,11 +251,15 @@ fn report_data_error(e: &DataError) -> i32 {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let spec = match load_spec(&args) {
+    let config = match load_config(&args) {
+        Ok(config) => config,
+        Err(e) => return report_data_error(&e),
+    };
+    let spec = match load_spec(&args, &config) {
         Ok(spec) => spec,
         Err(e) => return report_data_error(&e),
     };
-    let mut config = crate::config::Config::default();
+    let mut config = config;
     let mut rule_dirs = config.rule_dirs.to_vec();
     // Absolute, so that they stay relative to the current folder, not the configuration's.
     rule_dirs.extend(args.rule_dirs.iter().map(|d| {
@@ -189,23 +269,44 @@ fn check(args: CheckArgs) -> i32 {
             .into_owned()
     }));
     config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
-    let engine = match Engine::with_config(spec, config) {
+    let mut engine = match Engine::with_config(spec, config) {
         Ok(engine) => engine,
         Err(e) => return report_data_error(&e),
     };
+    let catalog = engine.catalog();
+    if let Err(e) = engine.config.validate(&catalog) {
+        return report_data_error(&e);
+    }
+    if let Err(e) = check_cli_selectors(&args, &catalog) {
+        eprintln!("guidelint: {e}");
+        return EXIT_FAILURE;
+    }
+    if !args.select.is_empty() {
+        engine.config.select = args.select.clone();
+    }
+    engine.config.ignore.extend(args.ignore.iter().cloned());
     let paths = if args.paths.is_empty() {
         vec![".".to_string()]
     } else {
         args.paths.clone()
     };
-    let files = match discover::discover(&paths) {
+    let mut files = match discover::discover(&paths) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("guidelint: {e}");
             return EXIT_FAILURE;
         }
     };
-    let outcome = engine.check(&files);
+    let root = engine.config.root();
+    files.retain(|f| engine.config.includes(root.as_deref(), &f.path));
+    let report = match changed_mask(&args, &files) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("guidelint: changed-files mode: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let outcome = engine.check_reporting(&files, report.as_deref());
     if args.diff {
         return show_diff(&outcome, &files);
     }
@@ -214,7 +315,11 @@ fn check(args: CheckArgs) -> i32 {
         let (n, m, failed) = apply_fixes(&outcome, &files);
         fix_failed = failed;
         // Report what remains: the fixed files are checked again.
-        let remaining = if m > 0 { engine.check(&files) } else { outcome };
+        let remaining = if m > 0 {
+            engine.check_reporting(&files, report.as_deref())
+        } else {
+            outcome
+        };
         (remaining, Some((n, m)))
     } else {
         (outcome, None)

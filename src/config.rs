@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::anchors::IdAlgorithm;
 use crate::data::{self, DataError};
 use crate::diagnostic::Severity;
+use crate::rules::RuleInfo;
+use crate::select;
 
 /// File names looked for, in order, from the current directory upwards.
 pub const CONFIG_NAMES: &[&str] = &[".guidelint.yaml", ".guidelint.yml", "guidelint.yaml"];
@@ -121,6 +123,9 @@ pub struct Config {
     /// Where the file was loaded from (not a key of the file).
     #[serde(skip)]
     pub origin: Option<PathBuf>,
+    /// The file's text, for errors found after parsing (not a key of the file).
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 impl Config {
@@ -131,6 +136,8 @@ impl Config {
         }
         let mut config: Config = data::from_yaml(file, text)?;
         config.origin = Some(PathBuf::from(file));
+        config.source = Some(text.to_string());
+        config.check_values()?;
         Ok(config)
     }
 
@@ -148,6 +155,127 @@ impl Config {
         Self::parse(&name, &text)
     }
 
+    /// Finds the configuration file for a run started in `start`: the first of
+    /// [`CONFIG_NAMES`] in `start` or one of its ancestors.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start.ancestors().find_map(|dir| {
+            CONFIG_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    }
+
+    /// The folder the configuration's globs are relative to: the configuration
+    /// file's folder, or the current directory without a file.
+    pub fn root(&self) -> Option<PathBuf> {
+        let dir = match self.origin.as_ref().and_then(|o| o.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::env::current_dir().ok()?,
+        };
+        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
+    }
+
+    /// An error about `needle` in the configuration file, pointing at it.
+    fn error_at(&self, needle: &str, message: String) -> DataError {
+        let file = self
+            .origin
+            .as_ref()
+            .map(|o| o.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "configuration".into());
+        let text = self.source.as_deref().unwrap_or("");
+        DataError::new(
+            &file,
+            text,
+            Some(locate(text, needle).unwrap_or(0)),
+            message,
+        )
+    }
+
+    /// Checks what serde cannot: glob syntax, non-empty `paths`, spec files that exist.
+    fn check_values(&self) -> Result<(), DataError> {
+        let globs = self
+            .include
+            .iter()
+            .chain(&self.exclude)
+            .chain(self.overrides.iter().flat_map(|o| &o.paths));
+        for g in globs {
+            if let Err(e) = glob::Pattern::new(g) {
+                return Err(
+                    self.error_at(g, format!("`{g}` is not a valid glob pattern: {}", e.msg))
+                );
+            }
+        }
+        if let Some(o) = self.overrides.iter().find(|o| o.paths.is_empty()) {
+            let needle = o
+                .select
+                .first()
+                .or(o.ignore.first())
+                .map(String::as_str)
+                .unwrap_or("overrides");
+            return Err(self.error_at(
+                needle,
+                "an override needs at least one glob in `paths`".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The spec files named by `spec`, resolved; a missing one is an error pointing at it.
+    pub fn spec_paths(&self) -> Result<Vec<PathBuf>, DataError> {
+        self.spec
+            .to_vec()
+            .iter()
+            .map(|spec| {
+                let path = self.resolve(spec);
+                if path.is_file() {
+                    Ok(path)
+                } else {
+                    Err(self.error_at(
+                        spec,
+                        format!("the spec file `{}` does not exist", path.display()),
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    /// Checks every rule selector (`select`, `ignore`, `severity` keys, and
+    /// those of the overrides) against the rules of the run.
+    pub fn validate(&self, catalog: &[RuleInfo]) -> Result<(), DataError> {
+        let selectors = self
+            .select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.keys())
+            .chain(
+                self.overrides
+                    .iter()
+                    .flat_map(|o| o.select.iter().chain(&o.ignore).chain(o.severity.keys())),
+            );
+        for s in selectors {
+            select::check_selector(s, catalog).map_err(|m| self.error_at(s, m))?;
+        }
+        Ok(())
+    }
+
+    /// True when the guide at `path` passes `include` and `exclude`.
+    pub fn includes(&self, root: Option<&Path>, path: &Path) -> bool {
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return true;
+        }
+        let rel = relative_to(root, path);
+        let any = |globs: &[String]| {
+            globs
+                .iter()
+                .filter_map(|g| {
+                    glob::Pattern::new(g.trim_start_matches("./").trim_end_matches('/')).ok()
+                })
+                .any(|p| glob_matches(&p, &rel))
+        };
+        (self.include.is_empty() || any(&self.include)) && !any(&self.exclude)
+    }
+
     /// A path named in the configuration, resolved against the configuration file's folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         match self.origin.as_ref().and_then(|o| o.parent()) {
@@ -155,6 +283,51 @@ impl Config {
             _ => PathBuf::from(relative),
         }
     }
+}
+
+/// `path` relative to `root` with `/` separators, or as given (without `./`)
+/// when it lies elsewhere.
+pub fn relative_to(root: Option<&Path>, path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    let rel = root
+        .and_then(|r| absolute.strip_prefix(r).ok())
+        .unwrap_or(path);
+    let s: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    s.join("/")
+}
+
+/// Matches a relative path gitignore-style: a pattern without `/` matches any
+/// file or folder name in the path; a pattern with `/` matches the path or
+/// one of its leading folders (`drafts/**`, `pages/old`).
+pub fn glob_matches(pattern: &glob::Pattern, rel: &str) -> bool {
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    let parts: Vec<&str> = rel.split('/').collect();
+    if !pattern.as_str().contains('/') {
+        return parts.iter().any(|p| pattern.matches_with(p, options));
+    }
+    (1..=parts.len()).any(|n| pattern.matches_with(&parts[..n].join("/"), options))
+}
+
+/// The offset of `needle` in `text` as a whole token (not inside a longer word).
+fn locate(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
 }
 
 #[cfg(test)]
@@ -182,6 +355,50 @@ mod tests {
         let err = Config::parse("c.yaml", "select: [GL2]\nbogus: 1\n").unwrap_err();
         assert!(err.message.contains("bogus"), "{}", err.message);
         assert!(err.offset.is_some());
+    }
+
+    #[test]
+    fn globs_and_overrides_are_checked() {
+        let err = Config::parse("c.yaml", "exclude: ['[oops']\n").unwrap_err();
+        assert_eq!(err.offset, Some(11));
+        assert!(Config::parse("c.yaml", "overrides:\n  - select: [GL2]\n").is_err());
+        let c = Config::parse("c.yaml", "spec: /no/such/spec.yaml\n").unwrap();
+        assert_eq!(c.spec_paths().unwrap_err().offset, Some(6));
+    }
+
+    #[test]
+    fn unknown_rules_point_at_the_selector() {
+        let text = "select: [GL2]\nignore: [GL201, nonsense-rule]\n";
+        let c = Config::parse("c.yaml", text).unwrap();
+        let err = c.validate(&crate::rules::builtin_catalog()).unwrap_err();
+        assert_eq!(err.offset, text.find("nonsense-rule"));
+        assert!(err.message.contains("nonsense-rule"), "{}", err.message);
+    }
+
+    #[test]
+    fn globs_match_like_gitignore() {
+        let p = |s: &str| glob::Pattern::new(s).unwrap();
+        assert!(glob_matches(&p("drafts"), "pages/drafts/a.md"));
+        assert!(glob_matches(&p("*.txt"), "pages/x/a.txt"));
+        assert!(!glob_matches(&p("*.txt"), "pages/x/a.md"));
+        assert!(glob_matches(&p("pages/old"), "pages/old/a.md"));
+        assert!(glob_matches(
+            &p("pages/**/guide.fr-fr.md"),
+            "pages/a/b/guide.fr-fr.md"
+        ));
+        assert!(!glob_matches(&p("pages/*.md"), "pages/a/b.md"));
+    }
+
+    #[test]
+    fn discovery_walks_up() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        assert_eq!(Config::discover(&dir.path().join("a/b")), None);
+        std::fs::write(dir.path().join("a/.guidelint.yml"), "").unwrap();
+        assert_eq!(
+            Config::discover(&dir.path().join("a/b")),
+            Some(dir.path().join("a/.guidelint.yml"))
+        );
     }
 
     #[test]

@@ -18,7 +18,9 @@ use crate::discover::GuideFile;
 use crate::extract::{self, Lexicon};
 use crate::guide::{Guide, GuideKind};
 use crate::rules::{self, GuideContext};
+use crate::select::Selection;
 use crate::spec::{Protocols, Spec};
+use crate::suppress::{self, Suppressions};
 use crate::vocab::Vocabulary;
 
 /// Largest guide guidelint reads; larger files get a GL000 finding.
@@ -76,17 +78,26 @@ impl Engine {
 
     /// Checks `files`: each guide in parallel, then the corpus pass over their summaries.
     pub fn check(&self, files: &[GuideFile]) -> Outcome {
-        let results: Vec<(SourceFile, Vec<Finding>, GuideSummary)> = files
+        self.check_reporting(files, None)
+    }
+
+    /// Checks `files` like [`Engine::check`], but reports findings only in the
+    /// guides `report` marks (changed-files mode): every guide is still read and
+    /// indexed, so links, anchors and duplicates resolve against the whole run.
+    pub fn check_reporting(&self, files: &[GuideFile], report: Option<&[bool]>) -> Outcome {
+        let results: Vec<(SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>)> = files
             .par_iter()
             .enumerate()
             .map(|(i, f)| self.check_file(i, f))
             .collect();
         let mut outcome = Outcome::default();
         let mut summaries = Vec::with_capacity(results.len());
-        for (file, findings, summary) in results {
+        let mut suppressions = Vec::with_capacity(results.len());
+        for (file, findings, summary, suppression) in results {
             outcome.files.push(file);
             outcome.findings.extend(findings);
             summaries.push(summary);
+            suppressions.push(suppression);
         }
         let ctx = CorpusContext {
             summaries: &summaries,
@@ -96,6 +107,8 @@ impl Engine {
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
+        self.filter(&mut outcome.findings, &mut suppressions, files, report);
+        drop_unneeded_sources(&mut outcome);
         reload_sources(&mut outcome, files);
         outcome
             .findings
@@ -103,15 +116,32 @@ impl Engine {
         outcome
     }
 
+    /// The one place findings are dropped or re-ranked after the checks:
+    /// inline suppressions (then GL901 for the unused ones), rule selection and
+    /// severities, and the changed-files filter.
+    fn filter(
+        &self,
+        findings: &mut Vec<Finding>,
+        suppressions: &mut [Option<Suppressions>],
+        files: &[GuideFile],
+        report: Option<&[bool]>,
+    ) {
+        suppress::apply(findings, suppressions, &self.catalog());
+        Selection::new(&self.config).apply(findings, |i| files.get(i).map(|f| f.path.as_path()));
+        if let Some(report) = report {
+            findings.retain(|f| report.get(f.file).copied().unwrap_or(false));
+        }
+    }
+
     fn check_file(
         &self,
         index: usize,
         file: &GuideFile,
-    ) -> (SourceFile, Vec<Finding>, GuideSummary) {
-        let (text, findings, summary) = match read_guide(index, &file.path) {
+    ) -> (SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>) {
+        let (text, findings, summary, suppressions) = match read_guide(index, &file.path) {
             Read::Text(text) => {
-                let (findings, summary) = self.check_guide(index, file, &text);
-                (text, findings, summary)
+                let (findings, summary, suppressions) = self.check_guide(index, file, &text);
+                (text, findings, summary, suppressions)
             }
             Read::Unreadable { shown, finding } => {
                 let summary = GuideSummary {
@@ -121,7 +151,7 @@ impl Engine {
                     readable: false,
                     spellings: Vec::new(),
                 };
-                (shown, vec![*finding], summary)
+                (shown, vec![*finding], summary, None)
             }
         };
         let text = (!findings.is_empty()).then(|| Arc::from(text.as_str()));
@@ -129,7 +159,7 @@ impl Engine {
             path: file.display.clone(),
             text,
         };
-        (source, findings, summary)
+        (source, findings, summary, suppressions)
     }
 
     fn check_guide(
@@ -137,8 +167,9 @@ impl Engine {
         index: usize,
         file: &GuideFile,
         text: &str,
-    ) -> (Vec<Finding>, GuideSummary) {
+    ) -> (Vec<Finding>, GuideSummary, Option<Suppressions>) {
         let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
+        let suppressions = Suppressions::parse(text, &guide);
         let facts = extract::extract(&guide, self.lexicon());
         let (findings, spellings) = self.guide_findings(index, &file.display, text, &guide, &facts);
         let mut summary = corpus::summarize(
@@ -150,7 +181,7 @@ impl Engine {
             &self.config,
         );
         summary.spellings = spellings;
-        (findings, summary)
+        (findings, summary, suppressions)
     }
 
     /// Metadata of every rule this engine runs (built-in and loaded), for
@@ -169,7 +200,8 @@ impl Engine {
         }
     }
 
-    /// Checks one guide's text alone, without the corpus pass (for tests and tools).
+    /// Checks one guide's text alone, without the corpus pass (for tests and
+    /// tools); its suppressions and the configuration's selection apply.
     pub fn check_text(
         &self,
         index: usize,
@@ -179,7 +211,14 @@ impl Engine {
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        self.guide_findings(index, path, text, &guide, &facts).0
+        let mut findings = self.guide_findings(index, path, text, &guide, &facts).0;
+        if let Some(mut s) = Suppressions::parse(text, &guide) {
+            findings.retain(|f| !s.suppresses(f));
+            findings.extend(s.unused(index, &self.catalog()));
+        }
+        Selection::new(&self.config).apply(&mut findings, |_| Some(Path::new(path)));
+        findings.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+        findings
     }
 
     fn guide_findings(
@@ -207,6 +246,24 @@ impl Engine {
         let spellings = self.declarative.check_guide(&ctx, &mut findings);
         findings.sort_by_key(|f| f.span.start);
         (findings, spellings)
+    }
+}
+
+/// Drops the texts kept by the per-guide pass that no finding needs any more
+/// (their findings were suppressed or not selected).
+fn drop_unneeded_sources(outcome: &mut Outcome) {
+    let mut needed = vec![false; outcome.files.len()];
+    for f in &outcome.findings {
+        for i in std::iter::once(f.file).chain(f.related.iter().filter_map(|r| r.file)) {
+            if let Some(n) = needed.get_mut(i) {
+                *n = true;
+            }
+        }
+    }
+    for (source, needed) in outcome.files.iter_mut().zip(needed) {
+        if !needed {
+            source.text = None;
+        }
     }
 }
 

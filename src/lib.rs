@@ -6,6 +6,7 @@
 
 pub mod anchors;
 pub mod atomic;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod corpus;
@@ -19,6 +20,8 @@ pub mod fix;
 pub mod guide;
 pub mod report;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod spec;
+pub mod suppress;
 pub mod vocab;

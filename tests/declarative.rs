@@ -340,3 +340,30 @@ fn cli_lists_and_documents_pack_rules() {
         "{stdout}"
     );
 }
+
+#[test]
+fn cli_reads_rule_dirs_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("docs-rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::copy(fixture("rules/house.yaml"), rules.join("house.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join(".guidelint.yaml"),
+        "rule_dirs: [docs-rules]\nignore: [DOC004]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("guide.md"), "# Mail\n\nClick here.\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        .args(["check", "--format", "concise", "guide.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "guide.md:3:1: DOC001 [warning] `Click here` says nothing about where the link goes",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

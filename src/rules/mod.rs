@@ -13,6 +13,7 @@ mod contradictory_ports;
 mod port_protocol_mismatch;
 mod spec_port_mismatch;
 mod unknown_host;
+mod unused_suppression;
 
 use crate::config::Config;
 use crate::corpus::CorpusContext;
@@ -127,6 +128,7 @@ pub static RULES: &[Rule] = &[
     unknown_host::RULE,
     spec_port_mismatch::RULE,
     contradictory_ports::RULE,
+    unused_suppression::RULE,
 ];
 
 /// Finds a rule by code or name (case-insensitive code).
