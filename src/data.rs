@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 pub const PROTOCOLS_YAML: &str = include_str!("../rules/protocols.yaml");
 /// The shipped canonical spec (`rules/spec.yaml`).
 pub const SPEC_YAML: &str = include_str!("../rules/spec.yaml");
+/// The front-matter schema of guides (`rules/frontmatter.yaml`).
+pub const FRONT_MATTER_YAML: &str = include_str!("../rules/frontmatter.yaml");
 /// The shipped vocabularies (`rules/vocab/*.yaml`), as (file name, text).
 pub const VOCABULARIES: &[(&str, &str)] = &[
     (

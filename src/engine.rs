@@ -99,11 +99,7 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let ctx = CorpusContext {
-            summaries: &summaries,
-            config: &self.config,
-            spec: self.spec.as_ref(),
-        };
+        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
@@ -144,13 +140,7 @@ impl Engine {
                 (text, findings, summary, suppressions)
             }
             Read::Unreadable { shown, finding } => {
-                let summary = GuideSummary {
-                    file: index,
-                    path: file.display.clone(),
-                    fs_path: file.path.clone(),
-                    readable: false,
-                    spellings: Vec::new(),
-                };
+                let summary = GuideSummary::unreadable(index, &file.display, file.path.clone());
                 (shown, vec![*finding], summary, None)
             }
         };
@@ -176,6 +166,7 @@ impl Engine {
             index,
             &file.display,
             file.path.clone(),
+            text,
             &guide,
             &facts,
             &self.config,

@@ -2,29 +2,27 @@
 //! between guides, translations), run once over compact per-guide summaries.
 //!
 //! The per-guide pass ([`crate::engine`]) turns each parsed guide into a
-//! [`GuideSummary`]; the whole texts are gone by the time corpus rules run.
+//! [`GuideSummary`] ([`summary`]); the whole texts are gone by the time corpus
+//! rules run. The rules share one [`links::Index`], built on first use: where
+//! each guide is, its repository root, and what each link resolves to.
+
+pub mod anchors;
+pub mod layout;
+pub mod links;
+pub mod paths;
+pub mod schema;
+pub mod summary;
+pub mod translations;
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
-use crate::config::Config;
+pub use summary::{GuideSummary, LinkRef, Located};
+
+use crate::config::{Config, SlugScope};
 use crate::extract::Fact;
 use crate::guide::Guide;
 use crate::spec::Spec;
-
-/// What the corpus pass needs to know of one guide.
-#[derive(Debug, Clone, Default)]
-pub struct GuideSummary {
-    /// Index of the guide in the run.
-    pub file: usize,
-    /// Path as given.
-    pub path: String,
-    /// The path to read it from.
-    pub fs_path: PathBuf,
-    /// False when the guide could not be read or parsed.
-    pub readable: bool,
-    /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
-    pub spellings: Vec<crate::declarative::SpellingUse>,
-}
 
 /// What a corpus rule sees.
 pub struct CorpusContext<'a> {
@@ -34,22 +32,75 @@ pub struct CorpusContext<'a> {
     pub config: &'a Config,
     /// The spec, unless disabled.
     pub spec: Option<&'a Spec>,
+    index: OnceLock<links::Index>,
 }
 
-/// Builds the summary of a parsed guide.
+impl<'a> CorpusContext<'a> {
+    /// The context of a corpus pass over `summaries`.
+    pub fn new(summaries: &'a [GuideSummary], config: &'a Config, spec: Option<&'a Spec>) -> Self {
+        CorpusContext {
+            summaries,
+            config,
+            spec,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The index of the run's guides and their resolved links (built on first use).
+    pub fn index(&self) -> &links::Index {
+        self.index.get_or_init(|| {
+            links::Index::build(self.summaries, self.config.corpus.url_pattern.as_deref())
+        })
+    }
+
+    /// The scope in which `s`'s slug must be unique (see [`SlugScope`]). Guides
+    /// with no known locale share one locale; guides outside the
+    /// `pages/<x>/<universe>/` layout share one universe.
+    pub fn slug_scope(&self, s: &GuideSummary) -> (String, String) {
+        let locale = s.layout.locale.clone().unwrap_or_default();
+        match self.config.corpus.slug_scope {
+            SlugScope::LocaleUniverse => (locale, s.layout.universe.clone().unwrap_or_default()),
+            SlugScope::Locale => (locale, String::new()),
+            SlugScope::Global => (String::new(), String::new()),
+        }
+    }
+
+    /// How messages name guide `file`: its path.
+    pub fn name(&self, file: usize) -> &str {
+        self.summaries
+            .get(file)
+            .map(|s| s.path.as_str())
+            .unwrap_or("?")
+    }
+}
+
+impl GuideSummary {
+    /// The summary of a guide that could not be read.
+    pub fn unreadable(file: usize, path: &str, fs_path: PathBuf) -> Self {
+        GuideSummary {
+            file,
+            path: path.to_string(),
+            fs_path,
+            readable: false,
+            ..GuideSummary::default()
+        }
+    }
+
+    /// The locale for messages (`fr-fr`), or the path when unknown.
+    pub fn label(&self) -> &str {
+        self.layout.locale.as_deref().unwrap_or(&self.path)
+    }
+}
+
+/// Builds the summary of a parsed guide whose source is `text`.
 pub fn summarize(
     file: usize,
     path: &str,
     fs_path: PathBuf,
-    _guide: &Guide,
+    text: &str,
+    guide: &Guide,
     _facts: &[Fact],
-    _config: &Config,
+    config: &Config,
 ) -> GuideSummary {
-    GuideSummary {
-        file,
-        path: path.to_string(),
-        fs_path,
-        readable: true,
-        spellings: Vec::new(),
-    }
+    summary::summarize(file, path, fs_path, text, guide, config)
 }

@@ -8,11 +8,22 @@
 //! Codes are grouped by family and never reused: `GL0xx` files and front
 //! matter, `GL1xx` links, anchors and slugs, `GL2xx` facts against the spec.
 
+mod broken_anchor;
 mod conflicting_protocol_labels;
 mod contradictory_ports;
+mod duplicate_legacy_number;
+mod duplicate_slug;
+mod front_matter_missing_key;
+mod front_matter_unknown_key;
+mod front_matter_wrong_type;
+mod missing_file;
+mod path_outside_repository;
 mod port_protocol_mismatch;
 mod spec_port_mismatch;
+mod translation_front_matter_mismatch;
+mod translation_image_mismatch;
 mod unknown_host;
+mod unresolved_guide_link;
 mod unused_suppression;
 
 use crate::config::Config;
@@ -123,6 +134,17 @@ pub static RULES: &[Rule] = &[
         docs: include_str!("invalid_front_matter.md"),
         check: Check::Engine,
     },
+    front_matter_missing_key::RULE,
+    front_matter_wrong_type::RULE,
+    front_matter_unknown_key::RULE,
+    duplicate_slug::RULE,
+    duplicate_legacy_number::RULE,
+    broken_anchor::RULE,
+    unresolved_guide_link::RULE,
+    missing_file::RULE,
+    path_outside_repository::RULE,
+    translation_front_matter_mismatch::RULE,
+    translation_image_mismatch::RULE,
     port_protocol_mismatch::RULE,
     conflicting_protocol_labels::RULE,
     unknown_host::RULE,

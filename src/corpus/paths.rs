@@ -1,0 +1,198 @@
+//! Local paths of links and images: resolved lexically against the guide's
+//! folder, confined to the repository root, never followed outside it.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Where a local path leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Local {
+    /// Inside the repository: the absolute, normalized path.
+    Inside(PathBuf),
+    /// It climbs above the repository root (it is never read).
+    Outside,
+}
+
+/// `path` made absolute (against the current directory) and normalized lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    normalize(&abs)
+}
+
+/// Removes `.` and resolves `..` lexically (never above the filesystem root).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Resolves `relative` (a link's path, `/`-separated, already percent-decoded)
+/// from the folder `dir`, both inside `root`.
+pub fn resolve(root: &Path, dir: &Path, relative: &str) -> Local {
+    let mut stack: Vec<&str> = match dir.strip_prefix(root) {
+        Ok(rest) => rest
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => return Local::Outside,
+    };
+    for part in relative.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if stack.pop().is_none() {
+                    return Local::Outside;
+                }
+            }
+            p => stack.push(p),
+        }
+    }
+    let mut out = root.to_path_buf();
+    out.extend(stack);
+    Local::Inside(out)
+}
+
+/// The repository root of the folder `dir` (absolute): its nearest ancestor
+/// holding `.git`. `cache` remembers the answer for every folder visited.
+pub fn git_root(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let mut visited = Vec::new();
+    let mut found = None;
+    for ancestor in dir.ancestors() {
+        if let Some(known) = cache.get(ancestor) {
+            found = known.clone();
+            break;
+        }
+        visited.push(ancestor.to_path_buf());
+        if ancestor.join(".git").exists() {
+            found = Some(ancestor.to_path_buf());
+            break;
+        }
+    }
+    for v in visited {
+        cache.insert(v, found.clone());
+    }
+    found
+}
+
+/// The deepest folder that holds all of `dirs`.
+pub fn common_root<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Option<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for dir in dirs {
+        common = Some(match common {
+            None => dir.to_path_buf(),
+            Some(c) => {
+                let mut shared = PathBuf::new();
+                for (a, b) in c.components().zip(dir.components()) {
+                    if a != b {
+                        break;
+                    }
+                    shared.push(a);
+                }
+                shared
+            }
+        });
+    }
+    common
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written).
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_inside_and_refuses_to_leave_the_root() {
+        let root = Path::new("/repo");
+        let dir = Path::new("/repo/pages/web/emails/a");
+        assert_eq!(
+            resolve(root, dir, "../b/guide.fr-fr.md"),
+            Local::Inside(PathBuf::from("/repo/pages/web/emails/b/guide.fr-fr.md"))
+        );
+        assert_eq!(
+            resolve(root, dir, "./images/x.png"),
+            Local::Inside(PathBuf::from("/repo/pages/web/emails/a/images/x.png"))
+        );
+        assert_eq!(
+            resolve(root, dir, "../../../../x.png"),
+            Local::Inside(PathBuf::from("/repo/x.png"))
+        );
+        assert_eq!(
+            resolve(root, dir, "../../../../../etc/passwd"),
+            Local::Outside
+        );
+        assert_eq!(resolve(root, Path::new("/elsewhere"), "x"), Local::Outside);
+    }
+
+    #[test]
+    fn normalizes_and_finds_common_roots() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        let dirs = [Path::new("/r/a/b"), Path::new("/r/a/c"), Path::new("/r/a")];
+        assert_eq!(common_root(dirs), Some(PathBuf::from("/r/a")));
+    }
+
+    #[test]
+    fn git_root_is_the_nearest_ancestor_with_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = absolute(dir.path());
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(root.join("repo/a/b")).unwrap();
+        let mut cache = HashMap::new();
+        assert_eq!(
+            git_root(&root.join("repo/a/b"), &mut cache),
+            Some(root.join("repo"))
+        );
+        assert_eq!(
+            git_root(&root.join("repo/a"), &mut cache),
+            Some(root.join("repo"))
+        );
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("my%20image.png"), "my image.png");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
+    }
+}

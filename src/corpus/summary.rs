@@ -1,0 +1,268 @@
+//! The compact summary of one guide that the corpus pass works on: its place,
+//! slug, anchors, links and images with their spans — never its text.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::anchors::{self, Anchor};
+use super::layout::{self, Layout};
+use super::schema::{self, Schema};
+use crate::config::Config;
+use crate::guide::{Guide, GuideKind};
+
+/// A value and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Its span in the guide.
+    pub span: Range<usize>,
+}
+
+/// A link or image the corpus pass checks (external hosts are left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The destination without its `#fragment` (empty for `#x` alone).
+    pub target: String,
+    /// The fragment, percent-decoded, without `#`.
+    pub fragment: Option<String>,
+    /// The destination as written in the source (falls back to the whole link).
+    pub url_span: Range<usize>,
+    /// The `#fragment` in the source (falls back to the destination).
+    pub fragment_span: Range<usize>,
+    /// True for `![alt](src)`.
+    pub image: bool,
+}
+
+/// What the corpus pass needs to know of one guide.
+#[derive(Debug, Clone, Default)]
+pub struct GuideSummary {
+    /// Index of the guide in the run.
+    pub file: usize,
+    /// Path as given.
+    pub path: String,
+    /// The path to read it from.
+    pub fs_path: PathBuf,
+    /// False when the guide could not be read or parsed.
+    pub readable: bool,
+    /// True for Markdown guides (plain-text exports have no anchors).
+    pub markdown: bool,
+    /// Locale, universe, folder.
+    pub layout: Layout,
+    /// Where to point at the guide as a whole: its front matter's opening
+    /// fence, else the start of the file.
+    pub head: Range<usize>,
+    /// The front matter's `slug`.
+    pub slug: Option<Located<String>>,
+    /// The front matter's `legacy_guide_number`, as written.
+    pub legacy_number: Option<Located<String>>,
+    /// For translations: the value of every key translations must agree on
+    /// (in [`Schema::agree_keys`] order), `None` when the key is absent.
+    pub agreed: Vec<(String, Option<Located<String>>)>,
+    /// Heading ids, `{#id}` and HTML anchors, sorted by id.
+    pub anchors: Vec<Anchor>,
+    /// Links and images to check.
+    pub links: Vec<LinkRef>,
+    /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
+    pub spellings: Vec<crate::declarative::SpellingUse>,
+}
+
+/// Builds the summary of a parsed guide whose source is `text`.
+pub fn summarize(
+    file: usize,
+    path: &str,
+    fs_path: PathBuf,
+    text: &str,
+    guide: &Guide,
+    config: &Config,
+) -> GuideSummary {
+    let layout = layout::layout(Path::new(path), guide.front_matter_str("lang"));
+    let fm = guide.front_matter.as_ref();
+    let head = fm.map(|f| f.span.start..f.span.start + 3).unwrap_or(0..0);
+    let located = |key: &str| -> Option<Located<String>> {
+        let fm = fm?;
+        let value = fm.value.as_ref().ok()?.get(key)?;
+        let span = fm
+            .keys
+            .iter()
+            .find(|k| k.key == key)
+            .map(|k| {
+                if k.value_span.is_empty() {
+                    k.key_span.clone()
+                } else {
+                    k.value_span.clone()
+                }
+            })
+            .unwrap_or_else(|| head.clone());
+        Some(Located {
+            value: schema::value_text(value),
+            span,
+        })
+    };
+    let agreed = match Schema::embedded() {
+        Some(schema) if layout.translation => schema
+            .agree_keys()
+            .map(|k| (k.to_string(), located(k)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let pattern_host = config.corpus.url_pattern.as_deref().and_then(host_of);
+    let links = guide
+        .links
+        .iter()
+        .filter_map(|l| link_ref(text, &l.url, l.span.clone(), l.image, pattern_host))
+        .collect();
+    GuideSummary {
+        file,
+        path: path.to_string(),
+        fs_path,
+        readable: true,
+        markdown: guide.kind == GuideKind::Markdown,
+        slug: located("slug").filter(|s| !s.value.is_empty()),
+        legacy_number: located("legacy_guide_number").filter(|s| !s.value.is_empty()),
+        agreed,
+        anchors: anchors::page_anchors(guide, config.corpus.heading_ids),
+        links,
+        layout,
+        head,
+        spellings: Vec::new(),
+    }
+}
+
+/// The host of an absolute `http(s)` URL, lowercased by the caller's comparison.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// True when `url` starts with a scheme (`https:`, `mailto:`) or is protocol-relative.
+pub fn has_scheme(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &url[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !url[..i].contains('/')
+        }
+        _ => false,
+    }
+}
+
+fn link_ref(
+    text: &str,
+    url: &str,
+    span: Range<usize>,
+    image: bool,
+    pattern_host: Option<&str>,
+) -> Option<LinkRef> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    if has_scheme(url) {
+        let host = host_of(url)?;
+        let same = pattern_host.is_some_and(|p| p.eq_ignore_ascii_case(host));
+        if image || !same || !url.starts_with("http") {
+            return None;
+        }
+    }
+    let url_span = text
+        .get(span.clone())
+        .and_then(|s| s.rfind(url))
+        .map(|i| span.start + i..span.start + i + url.len())
+        .unwrap_or_else(|| span.clone());
+    let (before, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let target = before.split('?').next().unwrap_or(before).to_string();
+    let fragment_span = match fragment {
+        Some(_) if url_span.len() == url.len() => url_span.start + before.len()..url_span.end,
+        _ => url_span.clone(),
+    };
+    let fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| super::paths::percent_decode(f).into_owned());
+    if image && target.is_empty() {
+        return None;
+    }
+    Some(LinkRef {
+        target,
+        fragment,
+        url_span,
+        fragment_span,
+        image,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guide::markdown;
+
+    fn summary(path: &str, md: &str) -> GuideSummary {
+        let guide = markdown::parse(md);
+        summarize(0, path, PathBuf::from(path), md, &guide, &Config::default())
+    }
+
+    #[test]
+    fn keeps_what_the_corpus_pass_needs() {
+        let md = "---\ntitle: T\nslug: my-guide\nlegacy_guide_number: 12\nsection: S\n---\n\n## En pratique\n\n\
+                  [a](#en-pratique) [b](../x/guide.fr-fr.md#y){.external} [c](https://www.ovh.com/fr/)\n\
+                  [d](https://docs.ovh.com/fr/emails/z/#w) ![i](images/a%20b.png) ![j](https://x.example/i.png)\n";
+        let s = summary("pages/web/emails/a/guide.fr-fr.md", md);
+        assert_eq!(s.slug.as_ref().map(|v| v.value.as_str()), Some("my-guide"));
+        assert_eq!(&md[s.slug.as_ref().unwrap().span.clone()], "my-guide");
+        assert_eq!(
+            s.legacy_number.as_ref().map(|v| v.value.as_str()),
+            Some("12")
+        );
+        assert_eq!(s.anchors[0].id, "en-pratique");
+        let targets: Vec<(&str, Option<&str>)> = s
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.fragment.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("", Some("en-pratique")),
+                ("../x/guide.fr-fr.md", Some("y")),
+                ("https://docs.ovh.com/fr/emails/z/", Some("w")),
+                ("images/a%20b.png", None),
+            ]
+        );
+        assert_eq!(&md[s.links[1].fragment_span.clone()], "#y");
+        assert_eq!(&md[s.links[3].url_span.clone()], "images/a%20b.png");
+        let agreed: Vec<(&str, Option<&str>)> = s
+            .agreed
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_ref().map(|v| v.value.as_str())))
+            .collect();
+        assert_eq!(
+            agreed,
+            [
+                ("order", None),
+                ("section", Some("S")),
+                ("slug", Some("my-guide"))
+            ]
+        );
+        assert_eq!(&md[s.head.clone()], "---");
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(has_scheme("//cdn.example/x"));
+        assert!(!has_scheme("images/a:b.png"));
+        assert!(!has_scheme("../x/guide.fr-fr.md"));
+        assert!(!has_scheme("#a"));
+    }
+}
