@@ -117,6 +117,9 @@ struct CheckArgs {
     /// Report only guides staged for commit (the pre-commit case).
     #[arg(long, conflicts_with = "changed_since")]
     staged: bool,
+    /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
+    #[arg(long = "rule-dir", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 /// Parses the process arguments, runs, and returns the exit status.
@@ -295,6 +298,16 @@ fn check(args: CheckArgs) -> i32 {
         Ok(spec) => spec,
         Err(e) => return report_data_error(&e),
     };
+    let mut config = config;
+    let mut rule_dirs = config.rule_dirs.to_vec();
+    // Absolute, so that they stay relative to the current folder, not the configuration's.
+    rule_dirs.extend(args.rule_dirs.iter().map(|d| {
+        std::path::absolute(d)
+            .unwrap_or_else(|_| d.clone())
+            .to_string_lossy()
+            .into_owned()
+    }));
+    config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
     let mut engine = match Engine::with_config(spec, config) {
         Ok(engine) => engine,
         Err(e) => return report_data_error(&e),

@@ -40,6 +40,25 @@ pub const VOCABULARIES: &[(&str, &str)] = &[
         include_str!("../rules/vocab/pt.yaml"),
     ),
 ];
+/// The shipped declarative rule packs (`rules/packs/*.yaml`), as (file name, text).
+pub const RULE_PACKS: &[(&str, &str)] = &[
+    (
+        "rules/packs/security.yaml",
+        include_str!("../rules/packs/security.yaml"),
+    ),
+    (
+        "rules/packs/fr-terminology.yaml",
+        include_str!("../rules/packs/fr-terminology.yaml"),
+    ),
+    (
+        "rules/packs/en-terminology.yaml",
+        include_str!("../rules/packs/en-terminology.yaml"),
+    ),
+    (
+        "rules/packs/pdf-export.yaml",
+        include_str!("../rules/packs/pdf-export.yaml"),
+    ),
+];
 
 /// A data file (spec, vocabulary, configuration) that guidelint could not use.
 #[derive(Debug)]

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::corpus::{self, CorpusContext, GuideSummary};
 use crate::data::DataError;
+use crate::declarative::{self, RuleSet};
 use crate::diagnostic::Finding;
 use crate::discover::GuideFile;
 use crate::extract::{self, Lexicon};
@@ -36,6 +37,8 @@ pub struct Engine {
     pub spec: Option<Spec>,
     /// The configuration.
     pub config: Config,
+    /// The declarative rules: the shipped packs and the configuration's `rule_dirs`.
+    pub declarative: RuleSet,
 }
 
 /// A checked file as the reporter needs it.
@@ -68,6 +71,7 @@ impl Engine {
             vocab: Vocabulary::embedded()?,
             protocols: Protocols::embedded()?,
             spec,
+            declarative: RuleSet::load(&config)?,
             config,
         })
     }
@@ -97,6 +101,8 @@ impl Engine {
         }
         let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
         rules::check_corpus(&ctx, &mut outcome.findings);
+        self.declarative
+            .check_corpus(&summaries, &mut outcome.findings);
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
         reload_sources(&mut outcome, files);
@@ -155,8 +161,8 @@ impl Engine {
         let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
         let suppressions = Suppressions::parse(text, &guide);
         let facts = extract::extract(&guide, self.lexicon());
-        let findings = self.guide_findings(index, &file.display, text, &guide, &facts);
-        let summary = corpus::summarize(
+        let (findings, spellings) = self.guide_findings(index, &file.display, text, &guide, &facts);
+        let mut summary = corpus::summarize(
             index,
             &file.display,
             file.path.clone(),
@@ -165,6 +171,7 @@ impl Engine {
             &facts,
             &self.config,
         );
+        summary.spellings = spellings;
         (findings, summary, suppressions)
     }
 
@@ -181,7 +188,9 @@ impl Engine {
     /// Metadata of every rule this engine runs (built-in and loaded), for
     /// listings, `guidelint rule` and SARIF.
     pub fn catalog(&self) -> Vec<rules::RuleInfo> {
-        rules::builtin_catalog()
+        let mut catalog = rules::builtin_catalog();
+        catalog.extend(self.declarative.catalog());
+        catalog
     }
 
     /// The matchers fact extraction uses.
@@ -203,7 +212,7 @@ impl Engine {
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        let mut findings = self.guide_findings(index, path, text, &guide, &facts);
+        let mut findings = self.guide_findings(index, path, text, &guide, &facts).0;
         if let Some(mut s) = Suppressions::parse(text, &guide) {
             findings.retain(|f| !s.suppresses(f));
             findings.extend(s.unused(index, &self.catalog()));
@@ -220,7 +229,7 @@ impl Engine {
         text: &str,
         guide: &Guide,
         facts: &[extract::Fact],
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, Vec<declarative::SpellingUse>) {
         let mut findings = front_matter_findings(index, guide);
         let title = guide.front_matter_str("title");
         let ctx = GuideContext {
@@ -241,8 +250,9 @@ impl Engine {
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);
+        let spellings = self.declarative.check_guide(&ctx, &mut findings);
         findings.sort_by_key(|f| f.span.start);
-        findings
+        (findings, spellings)
     }
 }
 

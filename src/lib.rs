@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod data;
+pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;

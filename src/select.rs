@@ -30,11 +30,9 @@ impl Selector {
     fn parse(text: &str) -> Selector {
         let t = text.trim();
         if t.eq_ignore_ascii_case("all") {
-            Selector::Code("GL".into())
-        } else if t.len() >= 2
-            && t[..2].eq_ignore_ascii_case("gl")
-            && t[2..].bytes().all(|b| b.is_ascii_digit())
-        {
+            // The empty prefix: every rule, built-in or declarative (`DOC001`).
+            Selector::Code(String::new())
+        } else if looks_like_code(t) {
             Selector::Code(t.to_ascii_uppercase())
         } else {
             Selector::Name(t.to_string())
@@ -44,6 +42,7 @@ impl Selector {
     /// How specifically this selector matches the rule, if it does.
     fn specificity(&self, code: &str, name: &str) -> Option<usize> {
         match self {
+            Selector::Code(p) if !p.is_empty() && name.eq_ignore_ascii_case(p) => Some(EXACT),
             Selector::Code(p) if p.len() == code.len() => {
                 code.eq_ignore_ascii_case(p).then_some(EXACT)
             }
@@ -56,10 +55,23 @@ impl Selector {
     }
 }
 
+/// `GL`, `GL2`, `GL201`, or a declarative rule's own code or prefix such as
+/// `DOC001`, `DOC0`, `DOC`: letters, then digits (letters alone in capitals,
+/// since rule names are lowercase).
+fn looks_like_code(t: &str) -> bool {
+    let letters = t.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let digits = &t[letters..];
+    letters > 0
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (!digits.is_empty()
+            || t.eq_ignore_ascii_case("gl")
+            || t.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
 /// Checks that `selector` names at least one rule of `catalog`; the error says why not.
 pub fn check_selector(selector: &str, catalog: &[RuleInfo]) -> Result<(), String> {
     let s = Selector::parse(selector);
-    if matches!(&s, Selector::Code(p) if p.len() > 5) {
+    if matches!(&s, Selector::Code(p) if p.starts_with("GL") && p.len() > 5) {
         return Err(format!(
             "`{selector}` is not a rule code (codes look like `GL201`)"
         ));
@@ -141,7 +153,7 @@ impl Selection {
     pub fn new(config: &Config) -> Selection {
         let mut base = Layer::new(&config.select, &config.ignore, config.severity.iter());
         if base.select.is_empty() {
-            base.select.push(Selector::Code("GL".into()));
+            base.select.push(Selector::Code(String::new()));
         }
         let overrides = config
             .overrides
@@ -229,6 +241,36 @@ mod tests {
         f.into_iter()
             .map(|f| (f.code.to_string(), f.severity))
             .collect()
+    }
+
+    #[test]
+    fn declarative_codes_are_selected_by_default_and_by_code() {
+        let mut doc = finding("GL201");
+        doc.code = "DOC001".into();
+        doc.name = "click-here".into();
+        let p = Path::new("a.md");
+        let mut f = vec![doc.clone()];
+        Selection::new(&Config::default()).apply(&mut f, |_| Some(p));
+        assert_eq!(f.len(), 1);
+        for ignore in ["DOC001", "DOC", "doc0", "click-here", "all"] {
+            let config = Config {
+                ignore: vec![ignore.into()],
+                ..Config::default()
+            };
+            let mut f = vec![doc.clone()];
+            Selection::new(&config).apply(&mut f, |_| Some(p));
+            assert!(f.is_empty(), "{ignore}");
+        }
+        let mut catalog = crate::rules::builtin_catalog();
+        catalog.push(RuleInfo {
+            code: "DOC001".into(),
+            name: "click-here".into(),
+            severity: Severity::Warning,
+            summary: "s".into(),
+            docs: "d".into(),
+        });
+        assert!(check_selector("DOC001", &catalog).is_ok());
+        assert!(check_selector("DOC002", &catalog).is_err());
     }
 
     #[test]

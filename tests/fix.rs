@@ -82,7 +82,6 @@ fn fix_writes_exactly_the_fixed_bytes_and_leaves_the_rest_alone() {
     let seed_002 = put(dir.path(), "002.md", &fixture(SEED_002));
     let seed_000 = put(dir.path(), "000.md", &fixture(SEED_000));
     let before_002 = stamp(&seed_002);
-    let before_000 = stamp(&seed_000);
 
     let out = run(dir.path(), &["--fix", "--format", "concise", "."]);
     let stdout = text(&out.stdout);
@@ -90,8 +89,10 @@ fn fix_writes_exactly_the_fixed_bytes_and_leaves_the_rest_alone() {
     // has no certain fix.
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert_eq!(fs::read(&broken).unwrap(), fixture(FIXED));
+    // broken.md's 4 fact fixes, and the rule packs' spelling fixes in the seeds
+    // (000: tutoriaux; 002: Parametre, parametres).
     assert!(
-        stdout.ends_with("Fixed 4 problems in 1 file.\n"),
+        stdout.ends_with("Fixed 7 problems in 3 files.\n"),
         "{stdout}"
     );
     assert!(!stdout.contains("broken.md"), "{stdout}");
@@ -102,8 +103,27 @@ fn fix_writes_exactly_the_fixed_bytes_and_leaves_the_rest_alone() {
             .count(),
         3
     );
-    assert_eq!(stamp(&seed_002), before_002);
-    assert_eq!(stamp(&seed_000), before_000);
+    assert_ne!(stamp(&seed_002), before_002);
+    let spelled = |bytes: Vec<u8>, pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .fold(text(&bytes), |t, (wrong, right)| t.replace(wrong, right))
+    };
+    assert_eq!(
+        text(&fs::read(&seed_002).unwrap()),
+        spelled(
+            fixture(SEED_002),
+            &[
+                ("### Parametre du", "### Paramètre du"),
+                ("des parametres POP", "des paramètres POP")
+            ]
+        )
+    );
+    assert_eq!(
+        text(&fs::read(&seed_000).unwrap()),
+        spelled(fixture(SEED_000), &[("nos tutoriaux", "nos tutoriels")])
+    );
+    let (before_002, before_000) = (stamp(&seed_002), stamp(&seed_000));
 
     // A second run changes nothing.
     let fixed = stamp(&broken);
@@ -111,6 +131,7 @@ fn fix_writes_exactly_the_fixed_bytes_and_leaves_the_rest_alone() {
     assert!(text(&again.stdout).ends_with("Fixed 0 problems in 0 files.\n"));
     assert_eq!(stamp(&broken), fixed);
     assert_eq!(stamp(&seed_002), before_002);
+    assert_eq!(stamp(&seed_000), before_000);
     // No temporary file is left behind.
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
 }
@@ -160,6 +181,26 @@ fn diff_shows_the_fixes_and_writes_nothing() {
     assert_eq!((stamp(&broken), stamp(&seed)), before);
     let diff = text(&out.stdout);
     let expected = "\
+--- a/002.md
++++ b/002.md
+@@ -30,7 +30,7 @@
+ ![emails](images/1268.png){.thumbnail}
+ 
+ 
+-### Parametre du compte e-mail en IMAP
++### Paramètre du compte e-mail en IMAP
+ Dans la fenêtre qui apparaît, il vous faut entrer les informations suivantes :
+ 
+ - Information sur le Serveur entrant :
+@@ -72,7 +72,7 @@
+ > 
+ 
+ 
+-## Rappel des parametres POP - IMAP
++## Rappel des paramètres POP - IMAP
+ 
+ ### Configuration POP
+ Voici les informations à retenir pour la configuration d'un compte e-mail **POP** .
 --- a/broken.md
 +++ b/broken.md
 @@ -6,12 +6,12 @@

@@ -65,6 +65,8 @@ pub struct GuideSummary {
     pub links: Vec<LinkRef>,
     /// Its facts, compact, for the consistency checks.
     pub facts: super::consistency::GuideFacts,
+    /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
+    pub spellings: Vec<crate::declarative::SpellingUse>,
 }
 
 /// Builds the summary of a parsed guide whose source is `text`.
@@ -126,6 +128,7 @@ pub fn summarize(
         layout,
         head,
         facts: Default::default(),
+        spellings: Vec::new(),
     }
 }
 

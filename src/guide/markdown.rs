@@ -120,7 +120,7 @@ impl Builder<'_> {
                 } else {
                     range.end
                 };
-                self.push_text(&s, start..end)
+                self.push_piece(&s, start..end, true)
             }
             Event::SoftBreak => self.push_text(" ", range),
             Event::HardBreak => self.push_text("\n", range),
@@ -267,16 +267,26 @@ impl Builder<'_> {
     }
 
     fn push_text(&mut self, s: &str, range: Range<usize>) {
+        self.push_piece(s, range, false)
+    }
+
+    /// Pushes text (or, with `code`, the text of an inline code span) to the open block.
+    fn push_piece(&mut self, s: &str, range: Range<usize>, code: bool) {
         let strong = self.strong > 0;
-        match &mut self.target {
-            Target::Heading(run) | Target::Text(run) | Target::Cell(run) => {
+        let push = |run: &mut TextRun, range: Range<usize>| {
+            if code {
+                run.push_code(s, range, strong)
+            } else {
                 run.push(s, range, strong)
             }
+        };
+        match &mut self.target {
+            Target::Heading(run) | Target::Text(run) | Target::Cell(run) => push(run, range),
             Target::None => {
                 // Text directly in a tight list item: an implicit paragraph.
                 if !self.items.is_empty() {
                     let mut run = TextRun::default();
-                    run.push(s, range.clone(), strong);
+                    push(&mut run, range.clone());
                     self.block_start = range.start;
                     self.target = Target::Text(run);
                 }
@@ -404,6 +414,15 @@ mod tests {
         assert!(g.links[1].image);
         assert_eq!(g.html_anchors[0].name, "newmx");
         assert_eq!(g.blocks.last().unwrap().text().unwrap().text.trim(), "T");
+    }
+
+    #[test]
+    fn inline_code_is_marked_in_runs() {
+        let g = parse("Run `ls -l` now\n");
+        let run = g.blocks[0].text().unwrap();
+        let code: Vec<_> = run.code_ranges().collect();
+        assert_eq!(code.len(), 1);
+        assert_eq!(&run.text[code[0].clone()], "ls -l");
     }
 
     #[test]

@@ -13,6 +13,7 @@ struct Piece {
     src_start: u32,
     src_len: u32,
     strong: bool,
+    code: bool,
 }
 
 /// The plain text of a block, with its source map.
@@ -34,6 +35,15 @@ impl TextRun {
     /// Appends `text`, which the parser produced from source bytes `src`.
     /// `strong` marks text inside `**…**`.
     pub fn push(&mut self, text: &str, src: Range<usize>, strong: bool) {
+        self.push_piece(text, src, strong, false);
+    }
+
+    /// Appends the text of an inline code span (`` `…` ``) read from source bytes `src`.
+    pub fn push_code(&mut self, text: &str, src: Range<usize>, strong: bool) {
+        self.push_piece(text, src, strong, true);
+    }
+
+    fn push_piece(&mut self, text: &str, src: Range<usize>, strong: bool, code: bool) {
         if text.is_empty() {
             return;
         }
@@ -43,6 +53,7 @@ impl TextRun {
             src_start: src.start as u32,
             src_len: src.len() as u32,
             strong,
+            code,
         });
         self.text.push_str(text);
     }
@@ -108,6 +119,14 @@ impl TextRun {
         any
     }
 
+    /// The ranges of [`TextRun::text`] that come from inline code spans.
+    pub fn code_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.pieces.iter().filter(|p| p.code).map(|p| {
+            let start = p.text_start as usize;
+            start..start + p.text_len as usize
+        })
+    }
+
     /// True when all the non-blank text of the run is bold (a bold lead-in).
     pub fn all_strong(&self) -> bool {
         self.is_strong(0..self.text.len()) && self.pieces.iter().any(|p| p.strong)
@@ -135,6 +154,15 @@ mod tests {
         let mut run = TextRun::default();
         run.push("&", 4..9, false); // "&amp;"
         assert_eq!(run.src_span(0..1), 4..9);
+    }
+
+    #[test]
+    fn inline_code_is_marked() {
+        let mut run = TextRun::default();
+        run.push("Run ", 0..4, false);
+        run.push_code("ls -l", 5..10, false);
+        let code: Vec<_> = run.code_ranges().collect();
+        assert_eq!(code, vec![4..9]);
     }
 
     #[test]

@@ -1,0 +1,264 @@
+//! Matching: the texts of a parsed guide, by scope, and the hits of one rule in them.
+//!
+//! Rules read the guide model, never the raw Markdown: prose, headings and table
+//! cells are [`TextRun`]s (markup removed, inline code marked), link URLs come
+//! from the parsed links, and only code blocks are sliced from the source.
+//! Every hit maps back to a source span.
+
+use std::ops::Range;
+
+use super::compile::{CompiledRule, Matcher};
+use super::model::Scope;
+use crate::diagnostic::Span;
+use crate::guide::{BlockKind, Guide, TextRun};
+
+/// How a segment's text maps to source bytes.
+#[derive(Clone)]
+enum Map<'a> {
+    /// Through a text run's source map.
+    Run(&'a TextRun),
+    /// The text is the source from this offset on.
+    Verbatim(usize),
+    /// The text is not in the source as such: any hit is this whole span.
+    Whole(Span),
+}
+
+/// One piece of text of a guide with its scope.
+#[derive(Clone)]
+pub struct Segment<'a> {
+    scope: Scope,
+    text: &'a str,
+    map: Map<'a>,
+}
+
+impl Segment<'_> {
+    fn src_span(&self, range: Range<usize>) -> Span {
+        match &self.map {
+            Map::Run(run) => run.src_span(range),
+            Map::Verbatim(start) => start + range.start..start + range.end,
+            Map::Whole(span) => span.clone(),
+        }
+    }
+
+    fn code_ranges(&self) -> Vec<Range<usize>> {
+        match self.map {
+            Map::Run(run) => run.code_ranges().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every text of `guide` (whose source is `text`), in document order.
+pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
+    let mut out = Vec::new();
+    let run = |scope, run: &'a TextRun| Segment {
+        scope,
+        text: &run.text,
+        map: Map::Run(run),
+    };
+    for block in &guide.blocks {
+        match &block.kind {
+            BlockKind::Heading { text, .. } => out.push(run(Scope::Headings, text)),
+            BlockKind::Text(text) => out.push(run(Scope::Prose, text)),
+            BlockKind::Table(table) => {
+                for cell in table.header.iter().chain(table.rows.iter().flatten()) {
+                    out.push(run(Scope::TableCells, cell));
+                }
+            }
+            BlockKind::Code => {
+                if let Some(code) = text.get(block.span.clone()) {
+                    let (start, body) = code_body(code);
+                    out.push(Segment {
+                        scope: Scope::Code,
+                        text: body,
+                        map: Map::Verbatim(block.span.start + start),
+                    });
+                }
+            }
+        }
+    }
+    for link in &guide.links {
+        let src = text.get(link.span.clone()).unwrap_or("");
+        let map = match src.rfind(link.url.as_str()) {
+            Some(i) if !link.url.is_empty() => Map::Verbatim(link.span.start + i),
+            _ => Map::Whole(link.span.clone()),
+        };
+        out.push(Segment {
+            scope: Scope::LinkUrls,
+            text: &link.url,
+            map,
+        });
+    }
+    out
+}
+
+/// The lines of a fenced code block between its fences (the whole text if not fenced).
+fn code_body(code: &str) -> (usize, &str) {
+    let trimmed = code.trim_start();
+    if !(trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+        return (0, code);
+    }
+    let start = code.find('\n').map(|i| i + 1).unwrap_or(code.len());
+    let body = &code[start..];
+    let end = body
+        .trim_end()
+        .rfind('\n')
+        .filter(|&i| {
+            let last = body[i + 1..].trim();
+            last.starts_with("```") || last.starts_with("~~~")
+        })
+        .map(|i| i + 1)
+        .unwrap_or(body.len());
+    (start, &body[..end])
+}
+
+/// One match of a rule.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Where it is in the guide's source.
+    pub span: Span,
+    /// The matched text as the guide reads.
+    pub text: String,
+    /// Substitution: the right form.
+    pub right: Option<String>,
+    /// Existence with `replace`: the replacement.
+    pub replacement: Option<String>,
+    /// Consistency: which spelling.
+    pub spelling: usize,
+}
+
+/// The hits of `rule` in `segments`, in document order, one per source span.
+pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let reads_code = rule.scope.contains(&Scope::Code);
+    for seg in segments {
+        let code = seg.code_ranges();
+        if rule.scope.contains(&seg.scope) {
+            let overlaps_code =
+                |r: &Range<usize>| code.iter().any(|c| c.start < r.end && r.start < c.end);
+            find(
+                rule,
+                seg,
+                0..seg.text.len(),
+                &mut |r| reads_code || !overlaps_code(r),
+                &mut out,
+            );
+        } else if reads_code {
+            for c in &code {
+                find(rule, seg, c.clone(), &mut |_| true, &mut out);
+            }
+        }
+    }
+    out.sort_by_key(|h| (h.span.start, h.span.end));
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
+
+/// Finds the hits of `rule` in `seg.text[within]`, keeping those `keep` accepts.
+fn find(
+    rule: &CompiledRule,
+    seg: &Segment<'_>,
+    within: Range<usize>,
+    keep: &mut dyn FnMut(&Range<usize>) -> bool,
+    out: &mut Vec<Hit>,
+) {
+    let Some(hay) = seg.text.get(within.clone()) else {
+        return;
+    };
+    let base = within.start;
+    let mut push = |range: Range<usize>, right: Option<String>, replacement, spelling| {
+        let range = base + range.start..base + range.end;
+        if range.is_empty() || !keep(&range) {
+            return;
+        }
+        let text = seg.text[range.clone()].to_string();
+        if rule.exceptions.iter().any(|e| e.is_match(&text)) {
+            return;
+        }
+        out.push(Hit {
+            span: seg.src_span(range),
+            text,
+            right,
+            replacement,
+            spelling,
+        });
+    };
+    match &rule.matcher {
+        Matcher::Pattern(re) => {
+            for caps in re.captures_iter(hay) {
+                let Some(all) = caps.get(0) else { continue };
+                let m = caps.name("match").unwrap_or(all);
+                let replacement = rule.replace.as_ref().map(|t| {
+                    let mut s = String::new();
+                    caps.expand(t, &mut s);
+                    s
+                });
+                push(m.range(), None, replacement, 0);
+            }
+        }
+        Matcher::Swap { regex, rights } => {
+            for caps in regex.captures_iter(hay) {
+                let Some((i, m)) = caps
+                    .iter()
+                    .skip(1)
+                    .enumerate()
+                    .find_map(|(i, m)| Some((i, m?)))
+                else {
+                    continue;
+                };
+                let Some(right) = rights.get(i) else { continue };
+                let right = if rule.ignore_case {
+                    match_case(m.as_str(), right)
+                } else {
+                    right.clone()
+                };
+                push(m.range(), Some(right), None, 0);
+            }
+        }
+        Matcher::Spellings(spellings) => {
+            for (i, (_, re)) in spellings.iter().enumerate() {
+                for m in re.find_iter(hay) {
+                    push(m.range(), None, None, i);
+                }
+            }
+        }
+    }
+}
+
+/// `right` written with the capitalisation of `found`: `Tutoriaux` → `Tutoriels`,
+/// `PARAMETRE` → `PARAMÈTRE`.
+pub fn match_case(found: &str, right: &str) -> String {
+    let letters: Vec<char> = found.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return right.to_uppercase();
+    }
+    match (found.chars().next(), right.chars().next()) {
+        (Some(f), Some(r)) if f.is_uppercase() && r.is_lowercase() => {
+            let mut s: String = r.to_uppercase().collect();
+            s.push_str(&right[r.len_utf8()..]);
+            s
+        }
+        _ => right.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_is_kept() {
+        assert_eq!(match_case("Tutoriaux", "tutoriels"), "Tutoriels");
+        assert_eq!(match_case("PARAMETRE", "paramètre"), "PARAMÈTRE");
+        assert_eq!(match_case("parametre", "paramètre"), "paramètre");
+    }
+
+    #[test]
+    fn fenced_code_body() {
+        let code = "```yaml\nport: 993\n```\n";
+        let (start, body) = code_body(code);
+        assert_eq!(body, "port: 993\n");
+        assert_eq!(&code[start..start + 4], "port");
+        assert_eq!(code_body("    indented\n"), (0, "    indented\n"));
+    }
+}
