@@ -147,7 +147,7 @@ fn list_rules() -> i32 {
     let mut out = String::new();
     for r in catalog() {
         out.push_str(&format!(
-            "{}  {:<30} {:<8} {}\n",
+            "{}  {:<34} {:<8} {}\n",
             r.code,
             r.name,
             r.severity.as_str(),

@@ -190,6 +190,7 @@ impl Engine {
     pub fn catalog(&self) -> Vec<rules::RuleInfo> {
         let mut catalog = rules::builtin_catalog();
         catalog.extend(self.declarative.catalog());
+        catalog.sort_by(|a, b| a.code.cmp(&b.code));
         catalog
     }
 

@@ -220,3 +220,16 @@ fn unreadable_guides_are_reported_and_the_run_goes_on() {
     assert!(text.contains("bin.md:1:1: GL000"), "{text}");
     assert!(text.contains("bad.md:4:12: GL201"), "{text}");
 }
+
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let out = guidelint(&["rules"], root());
+    for line in stdout(&out).lines() {
+        let code = line.split_whitespace().next().unwrap();
+        assert!(
+            readme.contains(&format!("| {code} |")),
+            "README.md's rules table lacks {code}"
+        );
+    }
+}
