@@ -88,6 +88,32 @@ fn span(outcome: &Outcome, file: usize, span: &std::ops::Range<usize>) -> Source
     SourceSpan::from(start..end)
 }
 
+/// Related places at most this many lines from the finding share its snippet.
+const NEAR_LINES: usize = 6;
+
+/// How many lines separate two spans of one file.
+fn lines_between(
+    outcome: &Outcome,
+    file: usize,
+    a: &std::ops::Range<usize>,
+    b: &std::ops::Range<usize>,
+) -> usize {
+    let Some(text) = outcome.files.get(file).and_then(|f| f.text.as_deref()) else {
+        return 0;
+    };
+    let (lo, hi) = if a.start <= b.start {
+        (a.start, b.start)
+    } else {
+        (b.start, a.start)
+    };
+    let hi = hi.min(text.len());
+    let lo = lo.min(hi);
+    text.as_bytes()[lo..hi]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
+}
+
 fn build(outcome: &Outcome, f: &Finding) -> Rendered {
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(f.label.clone()).filter(|l| !l.is_empty()),
@@ -95,12 +121,20 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
     )];
     let mut related = Vec::new();
     for r in &f.related {
-        match r.file {
-            None => labels.push(LabeledSpan::new_with_span(
+        // A related place close to the finding shares its snippet; a far one
+        // (or one in another guide) gets a snippet of its own after it, so the
+        // finding's own place always comes first.
+        let file = r.file.unwrap_or(f.file);
+        if file == f.file && lines_between(outcome, file, &f.span, &r.span) <= NEAR_LINES {
+            labels.push(LabeledSpan::new_with_span(
                 Some(r.message.clone()),
                 span(outcome, f.file, &r.span),
-            )),
-            Some(other) => related.push(Rendered {
+            ));
+            continue;
+        }
+        {
+            let other = file;
+            related.push(Rendered {
                 heading: format!("{} (related)", r.message),
                 severity: Severity::Info,
                 help: None,
@@ -110,7 +144,7 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
                     span(outcome, other, &r.span),
                 )],
                 related: Vec::new(),
-            }),
+            });
         }
     }
     Rendered {
@@ -133,7 +167,8 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_context_lines(1)
-        .with_links(false);
+        .with_links(false)
+        .with_primary_span_start();
     let mut out = String::new();
     for f in &outcome.findings {
         let diagnostic = build(outcome, f);
