@@ -55,6 +55,18 @@ impl<'a> CorpusContext<'a> {
         })
     }
 
+    /// Every link of every guide with what it resolves to: (guide index, link, resolution).
+    pub fn resolved_links(&self) -> impl Iterator<Item = (usize, &LinkRef, &links::Resolution)> {
+        let index = self.index();
+        self.summaries.iter().enumerate().flat_map(move |(i, s)| {
+            let resolved = index.links.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            s.links
+                .iter()
+                .zip(resolved)
+                .map(move |(link, res)| (i, link, res))
+        })
+    }
+
     /// The scope in which `s`'s slug must be unique (see [`SlugScope`]). Guides
     /// with no known locale share one locale; guides outside the
     /// `pages/<x>/<universe>/` layout share one universe.

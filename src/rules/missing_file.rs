@@ -17,45 +17,42 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
     let index = ctx.index();
-    for (i, s) in ctx.summaries.iter().enumerate() {
-        let resolved = index.links.get(i).map(Vec::as_slice).unwrap_or(&[]);
-        for (link, res) in s.links.iter().zip(resolved) {
-            let Resolution::Local(path) = res else {
-                continue;
-            };
-            if index.exists(path) {
-                continue;
-            }
-            let shown = index
-                .roots
-                .get(i)
-                .and_then(|root| path.strip_prefix(root).ok())
-                .unwrap_or(path)
-                .display()
-                .to_string();
-            let (what, help) = if link.image {
-                (
-                    "image",
-                    format!(
-                        "add the image at `{shown}` (in the repository), or fix the path; images live in the guide's `images/` folder"
-                    ),
-                )
-            } else {
-                (
-                    "linked file",
-                    format!("no file or folder at `{shown}` (in the repository): fix the path"),
-                )
-            };
-            out.push(
-                Finding::new(
-                    RULE.code,
-                    i,
-                    link.url_span.clone(),
-                    format!("{what} `{}` does not exist", link.target),
-                )
-                .label("not found")
-                .help(help),
-            );
+    for (i, link, res) in ctx.resolved_links() {
+        let Resolution::Local(path) = res else {
+            continue;
+        };
+        if index.exists(path) {
+            continue;
         }
+        let shown = index
+            .roots
+            .get(i)
+            .and_then(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let (what, help) = if link.image {
+            (
+                "image",
+                format!(
+                    "add the image at `{shown}` (in the repository), or fix the path; images live in the guide's `images/` folder"
+                ),
+            )
+        } else {
+            (
+                "linked file",
+                format!("no file or folder at `{shown}` (in the repository): fix the path"),
+            )
+        };
+        out.push(
+            Finding::new(
+                RULE.code,
+                i,
+                link.url_span.clone(),
+                format!("{what} `{}` does not exist", link.target),
+            )
+            .label("not found")
+            .help(help),
+        );
     }
 }

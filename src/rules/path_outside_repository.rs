@@ -16,24 +16,20 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    let index = ctx.index();
-    for (i, s) in ctx.summaries.iter().enumerate() {
-        let resolved = index.links.get(i).map(Vec::as_slice).unwrap_or(&[]);
-        for (link, res) in s.links.iter().zip(resolved) {
-            if *res != Resolution::Outside {
-                continue;
-            }
-            let what = if link.image { "image path" } else { "link" };
-            out.push(
-                Finding::new(
-                    RULE.code,
-                    i,
-                    link.url_span.clone(),
-                    format!("{what} `{}` leaves the repository", link.target),
-                )
-                .label("outside the repository root")
-                .help("keep images and linked files inside the repository, e.g. in the guide's `images/` folder; the published site cannot serve files outside it"),
-            );
+    for (i, link, res) in ctx.resolved_links() {
+        if *res != Resolution::Outside {
+            continue;
         }
+        let what = if link.image { "image path" } else { "link" };
+        out.push(
+            Finding::new(
+                RULE.code,
+                i,
+                link.url_span.clone(),
+                format!("{what} `{}` leaves the repository", link.target),
+            )
+            .label("outside the repository root")
+            .help("keep images and linked files inside the repository, e.g. in the guide's `images/` folder; the published site cannot serve files outside it"),
+        );
     }
 }
