@@ -26,6 +26,8 @@ fn fixture(name: &str) -> String {
 fn have_pre_commit() -> bool {
     match Command::new("pre-commit").arg("--version").output() {
         Ok(o) if o.status.success() => true,
+        // .ci/run installs pre-commit: in CI its absence is a failure, not a skip.
+        _ if std::env::var_os("CI").is_some() => panic!("`pre-commit` is not on PATH in CI"),
         _ => {
             println!("SKIPPED: `pre-commit` is not on PATH (pip install pre-commit)");
             false
