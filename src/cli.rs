@@ -139,6 +139,14 @@ fn load_spec(args: &CheckArgs) -> Result<Option<Spec>, Box<DataError>> {
         return Spec::embedded().map(Some).map_err(Box::new);
     };
     let name = path.to_string_lossy();
+    if path.is_dir() {
+        return Err(Box::new(DataError::new(
+            &name,
+            "",
+            None,
+            "cannot read the spec: this is a directory; `--spec` takes a YAML file".to_string(),
+        )));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         Box::new(DataError::new(
             &name,
