@@ -25,8 +25,7 @@ fn stderr(o: &Output) -> String {
 }
 
 const BAD: &str = "## Paramètres en IMAP\n\n- Mon serveur de messagerie pour courrier entrant est un serveur : **POP3**\n- Port : **993**\n";
-const GOOD: &str =
-    "## Paramètres en IMAP\n\n- Serveur entrant : **ssl0.ovh.net**\n- Port : **993**\n";
+const GOOD: &str = "## Paramètres en IMAP\n\n- Serveur entrant : **ssl0.ovh.net**\n- Port : **993**\n";
 
 #[test]
 fn seeds_exit_one_with_json_findings() {
@@ -36,34 +35,15 @@ fn seeds_exit_one_with_json_findings() {
     let findings = json.as_array().expect("an array");
     assert!(!findings.is_empty());
     for f in findings {
-        for key in [
-            "path",
-            "line",
-            "column",
-            "end_line",
-            "end_column",
-            "code",
-            "severity",
-            "message",
-            "related",
-        ] {
+        for key in ["path", "line", "column", "end_line", "end_column", "code", "severity", "message", "related"] {
             assert!(f.get(key).is_some(), "missing {key} in {f}");
         }
-        assert!(
-            f["path"].as_str().unwrap().starts_with("fixtures/seeds/"),
-            "paths stay relative as given"
-        );
+        assert!(f["path"].as_str().unwrap().starts_with("fixtures/seeds/"), "paths stay relative as given");
         assert!(["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
     }
     let gl201 = findings.iter().find(|f| f["code"] == "GL201").unwrap();
-    assert_eq!(
-        (gl201["line"].as_u64(), gl201["column"].as_u64()),
-        (Some(39), Some(16))
-    );
-    assert_eq!(
-        (gl201["end_line"].as_u64(), gl201["end_column"].as_u64()),
-        (Some(39), Some(19))
-    );
+    assert_eq!((gl201["line"].as_u64(), gl201["column"].as_u64()), (Some(39), Some(16)));
+    assert_eq!((gl201["end_line"].as_u64(), gl201["end_column"].as_u64()), (Some(39), Some(19)));
     assert_eq!(gl201["related"][0]["line"].as_u64(), Some(37));
 }
 
@@ -77,10 +57,7 @@ fn bare_guidelint_checks_the_current_directory() {
     let text = stdout(&out);
     assert!(text.contains("GL201"), "{text}");
     assert!(text.contains("guides/bad.md"), "{text}");
-    assert!(
-        text.contains("2 errors, 0 warnings in 1 file (1 file checked)."),
-        "{text}"
-    );
+    assert!(text.contains("2 errors, 0 warnings in 1 file (1 file checked)."), "{text}");
 }
 
 #[test]
@@ -108,10 +85,7 @@ fn glob_patterns_select_files() {
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
     std::fs::write(dir.path().join("a/b/guide.fr-fr.md"), BAD).unwrap();
     std::fs::write(dir.path().join("a/other.md"), BAD).unwrap();
-    let out = guidelint(
-        &["check", "a/**/guide.*.md", "--format", "concise"],
-        dir.path(),
-    );
+    let out = guidelint(&["check", "a/**/guide.*.md", "--format", "concise"], dir.path());
     let text = stdout(&out);
     assert!(text.contains("a/b/guide.fr-fr.md"), "{text}");
     assert!(!text.contains("other.md"), "{text}");
@@ -121,11 +95,7 @@ fn glob_patterns_select_files() {
 fn missing_path_exits_two() {
     let out = guidelint(&["check", "no/such/dir"], root());
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no/such/dir: no such file or directory"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no/such/dir: no such file or directory"), "{}", stderr(&out));
 }
 
 #[test]
@@ -145,18 +115,12 @@ fn broken_spec_exits_two_and_points_into_the_yaml() {
     let err = stderr(&out);
     assert!(err.contains("spec.yaml"), "{err}");
     assert!(err.contains("unknown variant `sometimes`"), "{err}");
-    assert!(
-        err.contains("6 │"),
-        "the snippet shows the YAML line: {err}"
-    );
+    assert!(err.contains("6 │"), "the snippet shows the YAML line: {err}");
 }
 
 #[test]
 fn unreadable_spec_exits_two() {
-    let out = guidelint(
-        &["check", "fixtures/seeds", "--spec", "no-such-spec.yaml"],
-        root(),
-    );
+    let out = guidelint(&["check", "fixtures/seeds", "--spec", "no-such-spec.yaml"], root());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read the spec"));
 }
@@ -169,23 +133,9 @@ fn a_custom_spec_changes_the_verdict() {
     std::fs::write(dir.path().join("g.md"), GOOD).unwrap();
     let with_default = guidelint(&["check", "g.md"], dir.path());
     assert_eq!(with_default.status.code(), Some(0));
-    let with_custom = guidelint(
-        &[
-            "check",
-            "g.md",
-            "--spec",
-            "spec.yaml",
-            "--format",
-            "concise",
-        ],
-        dir.path(),
-    );
+    let with_custom = guidelint(&["check", "g.md", "--spec", "spec.yaml", "--format", "concise"], dir.path());
     assert_eq!(with_custom.status.code(), Some(1));
-    assert!(
-        stdout(&with_custom).contains("GL203"),
-        "{}",
-        stdout(&with_custom)
-    );
+    assert!(stdout(&with_custom).contains("GL203"), "{}", stdout(&with_custom));
 }
 
 #[test]
@@ -193,9 +143,7 @@ fn rules_listing_and_rule_docs() {
     let out = guidelint(&["rules"], root());
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    for code in [
-        "GL000", "GL001", "GL201", "GL202", "GL203", "GL204", "GL205",
-    ] {
+    for code in ["GL000", "GL001", "GL201", "GL202", "GL203", "GL204", "GL205"] {
         assert!(text.contains(code), "{code} missing from\n{text}");
     }
     let doc = guidelint(&["rule", "port-protocol-mismatch"], root());

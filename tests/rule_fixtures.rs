@@ -11,8 +11,7 @@ use guidelint::source::LineIndex;
 use guidelint::spec::Spec;
 use regex::Regex;
 
-static MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*<!-- expect: ([A-Z0-9, ]+) -->").unwrap());
+static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!-- expect: ([A-Z0-9, ]+) -->").unwrap());
 
 /// (line, code) → how many findings.
 type Expectations = BTreeMap<(usize, String), usize>;
@@ -33,8 +32,7 @@ fn actual(engine: &Engine, path: &Path, text: &str) -> Expectations {
     let index = LineIndex::new(text);
     let mut out = Expectations::new();
     for f in engine.check_text(0, &path.display().to_string(), text, kind_of(path)) {
-        *out.entry((index.line_col(f.span.start).line, f.code.to_string()))
-            .or_default() += 1;
+        *out.entry((index.line_col(f.span.start).line, f.code.to_string())).or_default() += 1;
     }
     out
 }
@@ -48,12 +46,7 @@ fn every_fixture_gets_exactly_its_expected_findings() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name == "README.md"
-            || !matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("md" | "txt")
-            )
-        {
+        if name == "README.md" || !matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "txt")) {
             continue;
         }
         let raw = std::fs::read_to_string(&path).unwrap();

@@ -75,46 +75,23 @@ fn nested_key_value_list_with_server_type_and_checkbox() {
     let text = "### Parametre du compte e-mail en IMAP\n\n- Information sur le Serveur entrant :\n    - Mon serveur de messagerie pour courrier entrant est un serveur :  **POP3**\n    - Serveur entrant : **SSL0.OVH.NET**\n    - Port : **993**\n    - Cochez la case : **\"Ce serveur nécessite une connexion sécurisée (SSL)\"**\n- Informations sur le serveur sortant :\n    - Serveur sortant : **SSL0.OVH.NET**\n    - Port : **465**\n    - Cochez la case : **\"Ce serveur nécessite une connexion sécurisée (SSL)\"**\n";
     let got = facts(text, GuideKind::Markdown);
     let port993 = got.iter().find(|f| f.value == port(993)).unwrap();
-    assert_eq!(
-        port993.protocol,
-        Some(Pop3),
-        "the server-type statement wins over the heading"
-    );
+    assert_eq!(port993.protocol, Some(Pop3), "the server-type statement wins over the heading");
     assert_eq!(port993.direction, Some(Incoming));
-    assert_eq!(
-        port993.security,
-        Some(Ssl),
-        "the checked SSL box applies to the port"
-    );
+    assert_eq!(port993.security, Some(Ssl), "the checked SSL box applies to the port");
     assert_eq!(port993.mode, Mode::Setting);
-    assert!(matches!(
-        port993.protocol_source,
-        Some((ProtocolSource::Statement, Some(_)))
-    ));
-    let label = got
-        .iter()
-        .find(|f| f.value == Value::Protocol(Pop3))
-        .unwrap();
+    assert!(matches!(port993.protocol_source, Some((ProtocolSource::Statement, Some(_)))));
+    let label = got.iter().find(|f| f.value == Value::Protocol(Pop3)).unwrap();
     assert_eq!(label.context.as_ref().map(|c| c.0), Some(Imap));
     let port465 = got.iter().find(|f| f.value == port(465)).unwrap();
-    assert_eq!(
-        (port465.protocol, port465.direction, port465.security),
-        (Some(Smtp), Some(Outgoing), Some(Ssl))
-    );
+    assert_eq!((port465.protocol, port465.direction, port465.security), (Some(Smtp), Some(Outgoing), Some(Ssl)));
 }
 
 #[test]
 fn quoted_labels_in_paragraphs() {
     let text = "## Configuration Protocole POP\n\n### Parametres du serveur entrant\n\n\"Serveur POP3\" :  **SSL0.OVH.NET**\n\n\"Type de sécurité\" : sélectionnez  **\"SSL (accepter tous les certificats)\"** .\n\n\"Port\" : le port à renseigner est  **995** .\n";
     let got = md(text);
-    assert!(
-        got.contains(&(port(995), Some(Pop3), Some(Incoming), Some(Ssl))),
-        "{got:?}"
-    );
-    assert!(
-        got.contains(&(host("SSL0.OVH.NET"), Some(Pop3), Some(Incoming), None)),
-        "{got:?}"
-    );
+    assert!(got.contains(&(port(995), Some(Pop3), Some(Incoming), Some(Ssl))), "{got:?}");
+    assert!(got.contains(&(host("SSL0.OVH.NET"), Some(Pop3), Some(Incoming), None)), "{got:?}");
 }
 
 #[test]
@@ -183,13 +160,7 @@ fn fact_spans_point_at_the_value() {
 fn english_settings() {
     let text = "### IMAP settings\n\n|Server|Hostname|Port (with SSL)|Port (without SSL)|\n|---|---|---|---|\n|Incoming|ssl0.ovh.net|993|143|\n|Outgoing|ssl0.ovh.net|465|587|\n\n- Incoming server: **ssl0.ovh.net**\n- Port: **993**\n";
     let got = md(text);
-    assert!(
-        got.contains(&(port(143), Some(Imap), Some(Incoming), Some(Plain))),
-        "{got:?}"
-    );
-    assert!(
-        got.contains(&(port(587), Some(Smtp), Some(Outgoing), Some(Plain))),
-        "{got:?}"
-    );
+    assert!(got.contains(&(port(143), Some(Imap), Some(Incoming), Some(Plain))), "{got:?}");
+    assert!(got.contains(&(port(587), Some(Smtp), Some(Outgoing), Some(Plain))), "{got:?}");
     assert_eq!(got.iter().filter(|r| r.0 == port(993)).count(), 2);
 }
