@@ -94,8 +94,9 @@ impl HeadingIds {
     fn unique_python(&mut self, mut id: String) -> String {
         // Python-Markdown treats an empty id as taken, and bumps a trailing `_N`.
         while id.is_empty() || self.used.contains(&id) {
-            id = match split_count_suffix(&id) {
-                Some((stem, n)) => format!("{stem}_{}", n + 1),
+            id = match split_count_suffix(&id).and_then(|(stem, n)| Some((stem, n.checked_add(1)?)))
+            {
+                Some((stem, n)) => format!("{stem}_{n}"),
                 None => format!("{id}_1"),
             };
         }

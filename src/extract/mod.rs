@@ -247,6 +247,10 @@ fn text_block(
         }
     }
     for raw in raws {
+        // A value pieced together across markup is not what the source says.
+        if !matches!(raw.value, RawValue::Protocol(_)) && !run.is_verbatim(raw.range.clone()) {
+            continue;
+        }
         let mut fact = to_fact(raw, run, place, state);
         resolve(&mut fact, inherited, state, lex);
         if let Value::Protocol(p) = fact.value

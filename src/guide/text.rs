@@ -92,6 +92,24 @@ impl TextRun {
         start..end.max(start)
     }
 
+    /// True when `range` of the text is a verbatim, contiguous copy of source
+    /// bytes: its span then slices to exactly that text. A value that straddles
+    /// markup (`[a](#x)b.net`, `99**3**`) or rewritten text (`\.`) is not.
+    pub fn is_verbatim(&self, range: Range<usize>) -> bool {
+        let mut prev_end: Option<u32> = None;
+        for p in &self.pieces {
+            let (s, e) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
+            if e <= range.start || s >= range.end {
+                continue;
+            }
+            if p.text_len != p.src_len || prev_end.is_some_and(|end| end != p.src_start) {
+                return false;
+            }
+            prev_end = Some(p.src_start + p.src_len);
+        }
+        prev_end.is_some()
+    }
+
     /// True when every piece overlapping `range` is bold.
     pub fn is_strong(&self, range: Range<usize>) -> bool {
         let mut any = false;
