@@ -582,3 +582,57 @@ fn one_bad_file_never_stops_the_run() {
     assert!(of(&findings, "f-good.md").is_empty());
     assert_bad_checked(&findings, "z-bad.md");
 }
+
+/// Every input in `fuzz/regressions/` goes through the per-guide pipeline,
+/// as Markdown and as plain text: no panic, and every span of every finding
+/// (and every fact) lies inside the text and slices to the value.
+#[test]
+fn regressions_pass_through_the_pipeline() {
+    use guidelint::extract::{self, Value};
+    use guidelint::guide::Guide;
+    let engine = engine();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            seen += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for kind in [GuideKind::Markdown, GuideKind::PlainText] {
+                for f in engine.check_text(0, "regression.md", &text, kind) {
+                    for span in std::iter::once(&f.span).chain(f.related.iter().map(|r| &r.span)) {
+                        assert!(span.start <= span.end && span.end <= text.len(), "{path:?}");
+                        assert!(
+                            text.is_char_boundary(span.start) && text.is_char_boundary(span.end)
+                        );
+                    }
+                }
+                let guide = Guide::parse(&text, kind, &engine.vocab);
+                for fact in extract::extract(&guide, engine.lexicon()) {
+                    let slice = &text[fact.span.clone()];
+                    match fact.value {
+                        Value::Port(p) => {
+                            assert_eq!(slice.parse::<u16>().ok(), Some(p), "{path:?}")
+                        }
+                        Value::Host(h) => {
+                            assert!(slice.eq_ignore_ascii_case(&h), "{path:?}: {slice:?}")
+                        }
+                        Value::Protocol(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 3, "the regression inputs are there");
+}
+
+/// A code span that wraps onto the next line maps its words to their own bytes.
+#[test]
+fn a_wrapped_code_span_maps_to_its_digits() {
+    let text = "## Paramètres en IMAP\n\nLe port `\n995` est celui de POP3.\n";
+    let findings = engine().check_text(0, "g.md", text, GuideKind::Markdown);
+    for f in &findings {
+        assert_eq!(&text[f.span.clone()], "995", "{f:?}");
+    }
+}
