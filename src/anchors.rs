@@ -7,7 +7,7 @@
 //! repeats unique with `_1`, `_2`, … GitHub's renderer keeps non-ASCII letters,
 //! turns each space into `-` and numbers repeats `-1`, `-2`, …
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -66,6 +66,13 @@ pub fn github_slug(text: &str) -> String {
 pub struct HeadingIds {
     algorithm: IdAlgorithm,
     used: HashSet<String>,
+    /// For each id a heading started from, the last id its repeats were given:
+    /// the next repeat resumes there instead of retrying every taken suffix, so
+    /// a page with thousands of equal headings stays linear. (Ids are never
+    /// released, so every candidate before the resume point is still taken.)
+    resume: HashMap<String, String>,
+    /// The same for GitHub's `-N` numbering: the last N given to each base id.
+    resume_n: HashMap<String, u64>,
 }
 
 impl HeadingIds {
@@ -74,6 +81,8 @@ impl HeadingIds {
         HeadingIds {
             algorithm,
             used: HashSet::new(),
+            resume: HashMap::new(),
+            resume_n: HashMap::new(),
         }
     }
 
@@ -91,26 +100,37 @@ impl HeadingIds {
         }
     }
 
-    fn unique_python(&mut self, mut id: String) -> String {
+    fn unique_python(&mut self, start: String) -> String {
         // Python-Markdown treats an empty id as taken, and bumps a trailing `_N`.
+        let mut id = match self.resume.get(&start) {
+            Some(last) => last.clone(),
+            None => start.clone(),
+        };
         while id.is_empty() || self.used.contains(&id) {
-            id = match split_count_suffix(&id) {
-                Some((stem, n)) => format!("{stem}_{}", n + 1),
+            id = match split_count_suffix(&id).and_then(|(stem, n)| Some((stem, n.checked_add(1)?)))
+            {
+                Some((stem, n)) => format!("{stem}_{n}"),
                 None => format!("{id}_1"),
             };
         }
         self.used.insert(id.clone());
+        self.resume.insert(start, id.clone());
         id
     }
 
     fn unique_github(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 0;
+        let mut n: u64 = self.resume_n.get(&base).copied().unwrap_or(0);
+        let mut id = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         while self.used.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
         self.used.insert(id.clone());
+        self.resume_n.insert(base, n);
         id
     }
 }
@@ -196,6 +216,23 @@ mod tests {
         );
         assert_eq!(python_markdown_slug("POP - IMAP"), "pop-imap");
         assert_eq!(python_markdown_slug("snake_case"), "snake_case");
+    }
+
+    #[test]
+    fn many_repeats_and_numbered_headings_interleave_like_python_markdown() {
+        // `x_2` written as a heading takes that id; the third `x` then skips it.
+        let got = ids(
+            IdAlgorithm::PythonMarkdown,
+            &["x", "x", "x_2", "x", "x", "x_1"],
+        );
+        assert_eq!(got, ["x", "x_1", "x_2", "x_3", "x_4", "x_5"]);
+        let many = vec!["Étape"; 5000];
+        let got = ids(IdAlgorithm::PythonMarkdown, &many);
+        assert_eq!(got[4999], "etape_4999");
+        let got = ids(IdAlgorithm::Github, &["a", "a", "a-2", "a", "a"]);
+        assert_eq!(got, ["a", "a-1", "a-2", "a-3", "a-4"]);
+        let got = ids(IdAlgorithm::Github, &["step-2", "step-2", "step-2"]);
+        assert_eq!(got, ["step-2", "step-2-1", "step-2-2"]);
     }
 
     #[test]

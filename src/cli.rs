@@ -195,6 +195,14 @@ fn load_spec(args: &CheckArgs, config: &Config) -> Result<Option<Spec>, Box<Data
     let mut merged: Option<Spec> = None;
     for path in paths {
         let name = path.to_string_lossy();
+        if path.is_dir() {
+            return Err(Box::new(DataError::new(
+                &name,
+                "",
+                None,
+                "cannot read the spec: this is a directory; `--spec` takes a YAML or XML file",
+            )));
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Box::new(DataError::new(
                 &name,

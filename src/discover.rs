@@ -2,7 +2,8 @@
 //!
 //! A path is a file (checked whatever its extension), a directory (walked
 //! recursively for `*.md` and `*.txt`, hidden entries skipped, symbolic links
-//! to directories not followed, so link loops cannot trap the walk) or a glob
+//! to directories not followed, so link loops cannot trap the walk; a link
+//! named like a guide that leads nowhere is kept and reported as unreadable) or a glob
 //! pattern (`"pages/**/guide.fr-fr.md"`).
 
 use std::fmt;
@@ -93,6 +94,13 @@ pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
                 display: display(&path),
                 path,
             }),
+            // A link that exists but leads nowhere (dangling, or a loop) is a
+            // guide that cannot be read: GL000 reports it, the run goes on.
+            Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) => out
+                .push(GuideFile {
+                    display: display(&path),
+                    path,
+                }),
             Err(e) => {
                 return Err(DiscoverError {
                     path: given.clone(),
@@ -128,9 +136,11 @@ fn walk(dir: &Path, out: &mut Vec<GuideFile>) {
             };
             if kind.is_dir() {
                 stack.push(path);
-            } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
+            } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir()))
                 && is_guide_name(&path)
             {
+                // A link named like a guide that leads nowhere is kept: reading
+                // it gives a GL000 finding instead of silently losing the guide.
                 out.push(GuideFile {
                     display: display(&path),
                     path,

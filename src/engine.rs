@@ -333,12 +333,8 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
         }
     };
     let meta = std::fs::metadata(path).map_err(|e| {
-        fail(
-            String::new(),
-            0,
-            format!("could not read this file: {e}"),
-            "check the file's permissions",
-        )
+        let (message, help) = describe_open_error(path, &e);
+        fail(String::new(), 0, message, help)
     })?;
     if meta.is_dir() {
         return Err(fail(
@@ -346,6 +342,15 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
             0,
             "this is a directory, not a guide".into(),
             "give a guide file or let guidelint walk the directory",
+        ));
+    }
+    if !meta.is_file() {
+        // Reading a FIFO or a device could block forever or never end.
+        return Err(fail(
+            String::new(),
+            0,
+            "this is not a regular file (a pipe, socket or device)".into(),
+            "give a guide file, or exclude this path",
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -361,12 +366,8 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        fail(
-            String::new(),
-            0,
-            format!("could not read this file: {e}"),
-            "check the file's permissions",
-        )
+        let (message, help) = describe_open_error(path, &e);
+        fail(String::new(), 0, message, help)
     })?;
     if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
@@ -390,6 +391,35 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
         )
     })
 }
+
+/// The GL000 message and help for a guide that cannot be opened.
+fn describe_open_error(path: &Path, e: &std::io::Error) -> (String, &'static str) {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match e.kind() {
+        std::io::ErrorKind::NotFound if is_link => (
+            "this is a symbolic link to a file that does not exist".into(),
+            "fix or remove the link",
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            format!("could not read this file: permission denied ({e})"),
+            "check the file's permissions",
+        ),
+        _ if is_link && e.raw_os_error() == Some(ELOOP) => (
+            "this symbolic link never reaches a file (a loop of links)".into(),
+            "fix or remove the link",
+        ),
+        _ => (
+            format!("could not read this file: {e}"),
+            "check the file's permissions",
+        ),
+    }
+}
+
+/// `ELOOP`, "too many levels of symbolic links", on Linux and the BSDs.
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
 
 /// GL001: front matter that is not valid YAML, or never closed.
 fn front_matter_findings(index: usize, guide: &Guide) -> Vec<Finding> {

@@ -4,6 +4,8 @@
 //! after `é` has the column an editor shows. A UTF-8 byte-order mark is not
 //! counted as a column, and `\r\n` ends a line like `\n`.
 
+use std::cell::Cell;
+
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -19,6 +21,10 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
+    /// The last position computed: (line index, offset, column). Findings come
+    /// sorted, so counting on from it keeps many findings on one very long
+    /// line linear.
+    last: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -26,7 +32,11 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: Cell::new((usize::MAX, 0, 0)),
+        }
     }
 
     /// Clamps `offset` into the text and back to a character boundary.
@@ -46,15 +56,21 @@ impl<'a> LineIndex<'a> {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let prefix = &self.text[start..offset];
-        let prefix = if line == 0 {
+        let (from, counted) = match self.last.get() {
+            (l, o, c) if l == line && (start..=offset).contains(&o) => (o, c - 1),
+            _ => (start, 0),
+        };
+        let prefix = &self.text[from..offset];
+        let prefix = if from == 0 {
             prefix.strip_prefix('\u{feff}').unwrap_or(prefix)
         } else {
             prefix
         };
+        let column = counted + prefix.chars().count() + 1;
+        self.last.set((line, offset, column));
         LineCol {
             line: line + 1,
-            column: prefix.chars().count() + 1,
+            column,
         }
     }
 

@@ -42,7 +42,7 @@ impl Segment<'_> {
 
     fn code_ranges(&self) -> Vec<Range<usize>> {
         match self.map {
-            Map::Run(run) => run.code_ranges().collect(),
+            Map::Run(run) => run.code_ranges(),
             _ => Vec::new(),
         }
     }

@@ -12,6 +12,7 @@ pub mod scan;
 pub mod service;
 pub mod table;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 pub use scan::{Lexicon, Mode, RawValue};
@@ -151,8 +152,9 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
                 text_block(run, &place, lex, &mut state, &mut facts, &mut statements);
             }
             BlockKind::Table(t) => {
+                let first = facts.len();
                 table::extract(t, index, lex, &state_view(&state), &mut facts);
-                for f in facts.iter_mut().filter(|f| f.block == index) {
+                for f in facts[first..].iter_mut().filter(|f| f.block == index) {
                     resolve(f, &Inherited::default(), &state, lex);
                 }
             }
@@ -230,8 +232,8 @@ fn text_block(
     let has_values = raws
         .iter()
         .any(|r| !matches!(r.value, RawValue::Protocol(_)));
-    let words = lex.words(&run.text);
     if !has_values {
+        let words = lex.words(&run.text);
         let trimmed = run.text.trim_end();
         let leadin = run.all_strong() || trimmed.ends_with(':');
         if leadin
@@ -256,6 +258,10 @@ fn text_block(
         }
     }
     for raw in raws {
+        // A value pieced together across markup is not what the source says.
+        if !matches!(raw.value, RawValue::Protocol(_)) && !run.is_verbatim(raw.range.clone()) {
+            continue;
+        }
         let mut fact = to_fact(raw, run, place, state);
         resolve(&mut fact, inherited, state, lex);
         if let Value::Protocol(p) = fact.value
@@ -334,6 +340,26 @@ fn resolve(fact: &mut Fact, inherited: &Inherited, state: &SectionState, lex: Le
 /// Gives a setting without a stated security the security its section states
 /// for the same server ("Cochez la case : connexion sécurisée (SSL)").
 fn apply_security_statements(facts: &mut [Fact], statements: &[SecurityStatement]) {
+    // Grouped by (section, list, direction): one lookup per fact keeps a huge
+    // guide with many sections linear.
+    let mut by_place: HashMap<(Option<usize>, Option<usize>, Direction), Option<Security>> =
+        HashMap::new();
+    for s in statements {
+        let Some(direction) = s.direction else {
+            continue;
+        };
+        by_place
+            .entry((s.section, s.list, direction))
+            .and_modify(|agreed| {
+                if *agreed != Some(s.security) {
+                    *agreed = None;
+                }
+            })
+            .or_insert(Some(s.security));
+    }
+    if by_place.is_empty() {
+        return;
+    }
     for fact in facts.iter_mut() {
         if fact.security.is_some()
             || fact.mode != Mode::Setting
@@ -341,19 +367,11 @@ fn apply_security_statements(facts: &mut [Fact], statements: &[SecurityStatement
         {
             continue;
         }
-        let mut found = statements
-            .iter()
-            .filter(|s| {
-                s.section == fact.section
-                    && s.list == fact.list
-                    && s.direction.is_some()
-                    && s.direction == fact.direction
-            })
-            .map(|s| s.security);
-        if let Some(first) = found.next()
-            && found.all(|s| s == first)
-        {
-            fact.security = Some(first);
+        let Some(direction) = fact.direction else {
+            continue;
+        };
+        if let Some(Some(security)) = by_place.get(&(fact.section, fact.list, direction)) {
+            fact.security = Some(*security);
         }
     }
 }

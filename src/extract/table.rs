@@ -88,6 +88,9 @@ pub fn extract(
                     let Some((port, range)) = first_port(&cell.text) else {
                         continue;
                     };
+                    if !cell.is_verbatim(range.clone()) {
+                        continue;
+                    }
                     let security = lex.security(&cell.text).or(*security);
                     out.push(fact(
                         Value::Port(port),
@@ -103,6 +106,9 @@ pub fn extract(
                     let Some(range) = host_in(&cell.text) else {
                         continue;
                     };
+                    if !cell.is_verbatim(range.clone()) {
+                        continue;
+                    }
                     out.push(fact(
                         Value::Host(cell.text[range.clone()].to_string()),
                         cell.src_span(range),
@@ -174,6 +180,9 @@ fn prose_cells(
 ) {
     for cell in table.rows.iter().flatten() {
         for raw in scan::scan(&cell.text, lex) {
+            if !matches!(raw.value, RawValue::Protocol(_)) && !cell.is_verbatim(raw.range.clone()) {
+                continue;
+            }
             let value = match raw.value {
                 RawValue::Port(p) => Value::Port(p),
                 RawValue::Host(h) => Value::Host(h),

@@ -99,7 +99,7 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
     if yaml.len() > MAX_YAML_BYTES {
         return Err(YamlError {
             message: format!(
-                "front matter is {} bytes; guidelint reads at most {MAX_YAML_BYTES}",
+                "it is {} bytes long, more than the {MAX_YAML_BYTES} bytes guidelint reads",
                 yaml.len()
             ),
             offset: base,
@@ -107,6 +107,18 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
     }
     if yaml.trim().is_empty() {
         return Ok(serde_yaml::Mapping::new());
+    }
+    // Aliases are expanded by replaying their events: count the values first,
+    // so an alias bomb is refused before it is built in memory.
+    let nodes = std::cell::Cell::new(0);
+    if let Err(e) = serde::de::DeserializeSeed::deserialize(
+        NodeBudget(&nodes),
+        serde_yaml::Deserializer::from_str(yaml),
+    ) {
+        return Err(YamlError {
+            offset: base + e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len()),
+            message: explain_limit(e.to_string()),
+        });
     }
     match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
         Ok(serde_yaml::Value::Mapping(m)) => Ok(m),
@@ -117,8 +129,112 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
         }),
         Err(e) => Err(YamlError {
             offset: base + e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len()),
-            message: e.to_string(),
+            message: explain_limit(e.to_string()),
         }),
+    }
+}
+
+/// Most values (aliases expanded) one front matter may hold.
+const MAX_YAML_NODES: usize = 100_000;
+
+/// The message of the error [`NodeBudget`] raises.
+const OVER_BUDGET: &str = "guidelint: too many YAML values";
+
+/// Visits a YAML document without building it, counting its values and
+/// failing once there are more than [`MAX_YAML_NODES`].
+#[derive(Clone, Copy)]
+struct NodeBudget<'a>(&'a std::cell::Cell<usize>);
+
+impl NodeBudget<'_> {
+    fn spend<E: serde::de::Error>(self) -> Result<(), E> {
+        let n = self.0.get() + 1;
+        self.0.set(n);
+        if n > MAX_YAML_NODES {
+            Err(E::custom(OVER_BUDGET))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NodeBudget<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NodeBudget<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.spend()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.spend()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag value`): count the tag, then the value.
+        use serde::de::VariantAccess;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
+/// serde_yaml refuses alias bombs ("billion laughs") and deep nesting with
+/// terse messages; say what they mean for a writer.
+fn explain_limit(message: String) -> String {
+    if message.starts_with("repetition limit exceeded") || message.contains(OVER_BUDGET) {
+        "its aliases (`*name`) expand to too many values (an alias bomb)".into()
+    } else if message.starts_with("recursion limit exceeded") {
+        "it nests lists or mappings too deeply".into()
+    } else {
+        message
     }
 }
 
@@ -198,6 +314,69 @@ mod tests {
         };
         let err = front_matter.value.unwrap_err();
         assert!(err.offset >= 4 && err.offset <= text.len(), "{err:?}");
+    }
+
+    fn yaml_error(yaml: &str) -> YamlError {
+        let text = format!("---\n{yaml}---\n");
+        let Split::Some { front_matter, .. } = split(&text) else {
+            panic!("expected front matter")
+        };
+        let err = front_matter.value.unwrap_err();
+        assert!(err.offset >= 4 && err.offset <= 4 + yaml.len(), "{err:?}");
+        err
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut yaml = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in ('a'..='k').zip('b'..='l') {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let err = yaml_error(&yaml);
+        assert!(err.message.contains("alias bomb"), "{err:?}");
+    }
+
+    #[test]
+    fn one_wide_alias_repeated_is_refused() {
+        // Under serde_yaml's own repetition limit, yet 10^8 values once expanded.
+        let wide = vec!["x"; 10_000].join(",");
+        let refs = vec!["*a"; 10_000].join(",");
+        let yaml = format!("a: &a [{wide}]\nb: [{refs}]\n");
+        let err = yaml_error(&yaml);
+        assert!(err.message.contains("alias bomb"), "{err:?}");
+    }
+
+    #[test]
+    fn a_few_aliases_are_fine() {
+        let text = "---\nbase: &b {x: 1}\nother: *b\ntag: !custom value\n---\n";
+        let Split::Some { front_matter, .. } = split(text) else {
+            panic!()
+        };
+        let map = front_matter.value.unwrap();
+        assert!(map.get("other").is_some_and(|v| v.is_mapping()));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        for yaml in [
+            format!("x: {}{}\n", "[".repeat(20_000), "]".repeat(20_000)),
+            format!("x: {}1{}\n", "{a: ".repeat(5_000), "}".repeat(5_000)),
+            (0..300)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect(),
+        ] {
+            assert!(
+                yaml_error(&yaml).message.contains("too deeply"),
+                "{yaml:.40}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_front_matter_is_refused() {
+        let yaml = format!("x: \"{}\"\n", "a".repeat(MAX_YAML_BYTES));
+        assert!(yaml_error(&yaml).message.contains("bytes long"));
     }
 
     #[test]

@@ -108,20 +108,7 @@ impl Builder<'_> {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(s) if !self.code_block && self.image == 0 => self.push_text(&s, range),
-            Event::Code(s) => {
-                // Map inline code to the bytes between the backticks.
-                let src = &self.text[range.clone()];
-                let start = src
-                    .find(s.as_ref())
-                    .map(|i| range.start + i)
-                    .unwrap_or(range.start);
-                let end = if src.contains(s.as_ref()) {
-                    start + s.len()
-                } else {
-                    range.end
-                };
-                self.push_piece(&s, start..end, true)
-            }
+            Event::Code(s) => self.push_code(&s, range),
             Event::SoftBreak => self.push_text(" ", range),
             Event::HardBreak => self.push_text("\n", range),
             Event::Html(s) | Event::InlineHtml(s) => self.html(&s, range),
@@ -294,6 +281,41 @@ impl Builder<'_> {
         }
     }
 
+    /// Pushes inline code, each word mapped to its own bytes between the
+    /// backticks: a code span that wraps lines (in a list or a quote) has
+    /// spaces where the source has line endings and container markers.
+    fn push_code(&mut self, code: &str, range: Range<usize>) {
+        let src = &self.text[range.clone()];
+        let mut pos = 0;
+        let mut rest = code;
+        while !rest.is_empty() {
+            let blank = rest.len() - rest.trim_start().len();
+            let (piece, is_word) = if blank > 0 {
+                (&rest[..blank], false)
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], true)
+            };
+            let found = if is_word {
+                src[pos..].find(piece).map(|i| pos + i)
+            } else {
+                Some(pos)
+            };
+            match found {
+                Some(at) => {
+                    let end = if is_word { at + piece.len() } else { at };
+                    self.push_piece(piece, range.start + at..range.start + end, true);
+                    pos = end;
+                }
+                None => {
+                    self.push_piece(rest, range.start + pos..range.end, true);
+                    return;
+                }
+            }
+            rest = &rest[piece.len()..];
+        }
+    }
+
     /// Ends the implicit paragraph of a tight list item, if one is open.
     fn flush_implicit(&mut self) {
         if matches!(self.target, Target::Text(_))
@@ -420,7 +442,7 @@ mod tests {
     fn inline_code_is_marked_in_runs() {
         let g = parse("Run `ls -l` now\n");
         let run = g.blocks[0].text().unwrap();
-        let code: Vec<_> = run.code_ranges().collect();
+        let code: Vec<_> = run.code_ranges();
         assert_eq!(code.len(), 1);
         assert_eq!(&run.text[code[0].clone()], "ls -l");
     }

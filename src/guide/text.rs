@@ -103,6 +103,24 @@ impl TextRun {
         start..end.max(start)
     }
 
+    /// True when `range` of the text is a verbatim, contiguous copy of source
+    /// bytes: its span then slices to exactly that text. A value that straddles
+    /// markup (`[a](#x)b.net`, `99**3**`) or rewritten text (`\.`) is not.
+    pub fn is_verbatim(&self, range: Range<usize>) -> bool {
+        let mut prev_end: Option<u32> = None;
+        for p in &self.pieces {
+            let (s, e) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
+            if e <= range.start || s >= range.end {
+                continue;
+            }
+            if p.text_len != p.src_len || prev_end.is_some_and(|end| end != p.src_start) {
+                return false;
+            }
+            prev_end = Some(p.src_start + p.src_len);
+        }
+        prev_end.is_some()
+    }
+
     /// True when every piece overlapping `range` is bold.
     pub fn is_strong(&self, range: Range<usize>) -> bool {
         let mut any = false;
@@ -119,12 +137,18 @@ impl TextRun {
         any
     }
 
-    /// The ranges of [`TextRun::text`] that come from inline code spans.
-    pub fn code_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
-        self.pieces.iter().filter(|p| p.code).map(|p| {
-            let start = p.text_start as usize;
-            start..start + p.text_len as usize
-        })
+    /// The ranges of [`TextRun::text`] that come from inline code spans
+    /// (adjacent code pieces, such as the words of one span, merged).
+    pub fn code_ranges(&self) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for p in self.pieces.iter().filter(|p| p.code) {
+            let (start, end) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
+            match out.last_mut() {
+                Some(last) if last.end == start => last.end = end,
+                _ => out.push(start..end),
+            }
+        }
+        out
     }
 
     /// True when all the non-blank text of the run is bold (a bold lead-in).
@@ -161,7 +185,7 @@ mod tests {
         let mut run = TextRun::default();
         run.push("Run ", 0..4, false);
         run.push_code("ls -l", 5..10, false);
-        let code: Vec<_> = run.code_ranges().collect();
+        let code: Vec<_> = run.code_ranges();
         assert_eq!(code, vec![4..9]);
     }
 

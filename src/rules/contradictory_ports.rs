@@ -2,7 +2,8 @@
 
 use super::{Check, GuideContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::extract::{Mode, Value};
+use crate::extract::{Fact, Mode, Value};
+use std::collections::HashMap;
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -22,17 +23,27 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
             f.mode == Mode::Setting && matches!(f.value, Value::Port(_)) && f.protocol.is_some()
         })
         .collect();
-    for (i, later) in settings.iter().enumerate() {
+    // The earlier settings of each (section, protocol, direction), only the
+    // first of each (value, security): the first match is the same as over all
+    // earlier settings, and a huge guide stays linear.
+    let mut seen: HashMap<_, Vec<&Fact>> = HashMap::new();
+    for later in settings {
         let Value::Port(port) = later.value else {
             continue;
         };
-        let earlier = settings[..i].iter().find(|e| {
-            e.section == later.section
-                && e.protocol == later.protocol
-                && e.direction == later.direction
-                && e.value != later.value
+        let same_server = seen
+            .entry((later.section, later.protocol, later.direction))
+            .or_default();
+        let earlier = same_server.iter().copied().find(|e| {
+            e.value != later.value
                 && !matches!((e.security, later.security), (Some(a), Some(b)) if a.is_ssl() != b.is_ssl())
         });
+        if !same_server
+            .iter()
+            .any(|e| e.value == later.value && e.security == later.security)
+        {
+            same_server.push(later);
+        }
         let Some(earlier) = earlier else { continue };
         let Value::Port(first) = earlier.value else {
             continue;
