@@ -38,7 +38,11 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--guides: {e}"))?
             }
-            "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => {
+                seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "-h" | "--help" => {
                 return Err("usage: gen_corpus --guides N --seed S --out DIR".into());
@@ -103,7 +107,9 @@ const PNG: &[u8] = &[
 ];
 
 /// The locales a folder may have, in the order guides are written.
-const LOCALES: [&str; 7] = ["fr-fr", "en-gb", "de-de", "es-es", "it-it", "pl-pl", "pt-pt"];
+const LOCALES: [&str; 7] = [
+    "fr-fr", "en-gb", "de-de", "es-es", "it-it", "pl-pl", "pt-pt",
+];
 
 /// Which phrase bank a locale's guide is written from.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -123,10 +129,20 @@ fn lang_of(locale: &str) -> Lang {
 fn local_words(locale: &str) -> [&'static str; 4] {
     match locale {
         "fr-fr" => ["Objectif", "Prérequis", "En pratique", "Aller plus loin"],
-        "de-de" => ["Ziel", "Voraussetzungen", "Praktische Anwendung", "Weiterführende Informationen"],
+        "de-de" => [
+            "Ziel",
+            "Voraussetzungen",
+            "Praktische Anwendung",
+            "Weiterführende Informationen",
+        ],
         "es-es" => ["Objetivo", "Requisitos", "Procedimiento", "Más información"],
         "it-it" => ["Obiettivo", "Requisiti", "Procedura", "Per saperne di più"],
-        "pl-pl" => ["Wprowadzenie", "Wymagania początkowe", "W praktyce", "Sprawdź również"],
+        "pl-pl" => [
+            "Wprowadzenie",
+            "Wymagania początkowe",
+            "W praktyce",
+            "Sprawdź również",
+        ],
         "pt-pt" => ["Objetivo", "Requisitos", "Instruções", "Quer saber mais?"],
         _ => ["Objective", "Requirements", "Instructions", "Go further"],
     }
@@ -212,7 +228,10 @@ fn heading_of(section: &Section, locale: &str, client: &str) -> Heading {
         Sec::Requirements => (2, words[1].to_string()),
         Sec::InPractice => (2, words[2].to_string()),
         Sec::GoFurther => (2, words[3].to_string()),
-        Sec::Step(n, p) if fr => (3, format!("Étape {n} : configurer le compte en {}", p.name())),
+        Sec::Step(n, p) if fr => (
+            3,
+            format!("Étape {n} : configurer le compte en {}", p.name()),
+        ),
         Sec::Step(n, p) => (3, format!("Step {n}: set up the account in {}", p.name())),
         Sec::Incoming(_) if fr => (4, "Paramètres du serveur entrant".into()),
         Sec::Incoming(_) => (4, "Incoming server settings".into()),
@@ -280,7 +299,11 @@ struct Folder {
 impl Folder {
     fn plan(seed: u64, index: usize) -> Folder {
         let mut rng = Rng::new(derive(seed, index as u64, 0));
-        let universe = if rng.chance(150) { "emails-pro" } else { "emails" };
+        let universe = if rng.chance(150) {
+            "emails-pro"
+        } else {
+            "emails"
+        };
         let general = rng.chance(250);
         let (client, key) = *rng.pick(&CLIENTS);
         let name = if general {
@@ -322,10 +345,18 @@ impl Folder {
             }
             secs.push(Sec::Errors);
         } else {
-            let first = if rng.chance(700) { Proto::Imap } else { Proto::Pop };
+            let first = if rng.chance(700) {
+                Proto::Imap
+            } else {
+                Proto::Pop
+            };
             secs.extend([Sec::Step(1, first), Sec::Incoming(first), Sec::Outgoing]);
             if rng.chance(600) {
-                let second = if first == Proto::Imap { Proto::Pop } else { Proto::Imap };
+                let second = if first == Proto::Imap {
+                    Proto::Pop
+                } else {
+                    Proto::Imap
+                };
                 secs.extend([Sec::Step(2, second), Sec::Incoming(second), Sec::Outgoing]);
             }
             if rng.chance(700) {
@@ -444,10 +475,9 @@ impl Corpus {
             };
             let text = target.client;
             return match rng.below(10) {
-                0..=3 if target.universe == from.universe => format!(
-                    "[{text}](../{}/guide.{locale}.md#{anchor})",
-                    target.name
-                ),
+                0..=3 if target.universe == from.universe => {
+                    format!("[{text}](../{}/guide.{locale}.md#{anchor})", target.name)
+                }
                 0..=6 => format!(
                     "[{text}](/pages/web/{}/{}#{anchor})",
                     target.universe, target.name
@@ -463,7 +493,11 @@ impl Corpus {
         }
         format!(
             "[{}](https://docs.ovh.com/{}/emails/){{.external}}",
-            if lang_of(locale) == Lang::Fr { "nos guides" } else { "our guides" },
+            if lang_of(locale) == Lang::Fr {
+                "nos guides"
+            } else {
+                "our guides"
+            },
             site_lang(locale)
         )
     }
@@ -615,7 +649,9 @@ fn front_matter(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
     let (title, excerpt) = if fr {
         (
             format!("{client} - Configuration de l’adresse e-mail"),
-            format!("Retrouvez ici les informations pour configurer votre adresse e-mail sur {client}"),
+            format!(
+                "Retrouvez ici les informations pour configurer votre adresse e-mail sur {client}"
+            ),
         )
     } else {
         (
@@ -629,7 +665,11 @@ fn front_matter(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
         let _ = writeln!(out, "slug: {}", folder.slug);
         let _ = writeln!(out, "legacy_guide_number: {}", folder.number);
         let _ = writeln!(out, "excerpt: {excerpt}");
-        let section = if fr { "Configuration sur ordinateur" } else { "Configuration on a computer" };
+        let section = if fr {
+            "Configuration sur ordinateur"
+        } else {
+            "Configuration on a computer"
+        };
         let _ = writeln!(out, "section: {section}");
         let _ = writeln!(out, "order: {}", rng.range(1, 20));
         if rng.chance(200) {
@@ -686,42 +726,85 @@ fn write_section(
     match sec {
         Sec::Objective => {
             if fr {
-                let _ = writeln!(out, "**Découvrez comment configurer votre adresse e-mail {} sur {client}.**\n", product(f));
+                let _ = writeln!(
+                    out,
+                    "**Découvrez comment configurer votre adresse e-mail {} sur {client}.**\n",
+                    product(f)
+                );
                 out.push_str("Cliquez [ici](http://www.ovh.com/fr/hebergement-web/faq){.external} pour retrouver nos différents guides de configuration e-mail.\n\n");
                 out.push_str(WARNING_FR);
             } else {
-                let _ = writeln!(out, "**Find out how to configure your {} e-mail address on {client}.**\n", product(f));
+                let _ = writeln!(
+                    out,
+                    "**Find out how to configure your {} e-mail address on {client}.**\n",
+                    product(f)
+                );
                 out.push_str(WARNING_EN);
             }
         }
         Sec::Requirements => {
             let link = corpus.link(rng, folder, locale);
             if fr {
-                let _ = writeln!(out, "- Disposer d'une adresse e-mail {} (incluse dans une offre d'hébergement web ou souscrite séparément).", product(f));
-                let _ = writeln!(out, "- Avoir installé le logiciel {client} sur votre appareil.");
-                let _ = writeln!(out, "- Disposer des identifiants de l'adresse e-mail (voir le guide {link}).\n");
+                let _ = writeln!(
+                    out,
+                    "- Disposer d'une adresse e-mail {} (incluse dans une offre d'hébergement web ou souscrite séparément).",
+                    product(f)
+                );
+                let _ = writeln!(
+                    out,
+                    "- Avoir installé le logiciel {client} sur votre appareil."
+                );
+                let _ = writeln!(
+                    out,
+                    "- Disposer des identifiants de l'adresse e-mail (voir le guide {link}).\n"
+                );
             } else {
-                let _ = writeln!(out, "- A {} e-mail address (included in a web hosting plan or ordered separately).", product(f));
+                let _ = writeln!(
+                    out,
+                    "- A {} e-mail address (included in a web hosting plan or ordered separately).",
+                    product(f)
+                );
                 let _ = writeln!(out, "- {client} installed on your device.");
-                let _ = writeln!(out, "- The login details of the e-mail address (see the guide {link}).\n");
+                let _ = writeln!(
+                    out,
+                    "- The login details of the e-mail address (see the guide {link}).\n"
+                );
             }
         }
         Sec::InPractice => {
             if fr {
-                let _ = writeln!(out, "Ouvrez {client}, puis cliquez sur `Ajouter un compte`{{.action}}. Ce guide a été réalisé avec {client} en version {}.{}.\n", rng.range(4, 16), rng.range(0, 9));
+                let _ = writeln!(
+                    out,
+                    "Ouvrez {client}, puis cliquez sur `Ajouter un compte`{{.action}}. Ce guide a été réalisé avec {client} en version {}.{}.\n",
+                    rng.range(4, 16),
+                    rng.range(0, 9)
+                );
             } else {
-                let _ = writeln!(out, "Open {client}, then click `Add account`{{.action}}. This guide was written with {client} version {}.{}.\n", rng.range(4, 16), rng.range(0, 9));
+                let _ = writeln!(
+                    out,
+                    "Open {client}, then click `Add account`{{.action}}. This guide was written with {client} version {}.{}.\n",
+                    rng.range(4, 16),
+                    rng.range(0, 9)
+                );
             }
             image(out, rng, folder);
         }
         Sec::Step(_, proto) => {
             if fr {
-                let _ = writeln!(out, "Dans la fenêtre qui apparaît, sélectionnez « Configuration manuelle » puis le type de compte **{}**.\n", proto.name());
+                let _ = writeln!(
+                    out,
+                    "Dans la fenêtre qui apparaît, sélectionnez « Configuration manuelle » puis le type de compte **{}**.\n",
+                    proto.name()
+                );
                 if proto == Proto::Imap && rng.chance(500) {
                     out.push_str("> [!primary]\n>\n> Nous vous recommandons d'utiliser le protocole IMAP : vos e-mails restent sur le serveur.\n>\n\n");
                 }
             } else {
-                let _ = writeln!(out, "In the window that appears, choose \"Manual setup\" and the account type **{}**.\n", proto.name());
+                let _ = writeln!(
+                    out,
+                    "In the window that appears, choose \"Manual setup\" and the account type **{}**.\n",
+                    proto.name()
+                );
                 if proto == Proto::Imap && rng.chance(500) {
                     out.push_str("> [!primary]\n>\n> We recommend IMAP: your e-mails stay on the server.\n>\n\n");
                 }
@@ -734,9 +817,15 @@ fn write_section(
         Sec::NewOffer => {
             let link = corpus.link(rng, folder, locale);
             if fr {
-                let _ = writeln!(out, "Si vous disposez de la nouvelle version de l'offre MX Plan, les paramètres restent identiques. Consultez {link} pour identifier votre version.\n");
+                let _ = writeln!(
+                    out,
+                    "Si vous disposez de la nouvelle version de l'offre MX Plan, les paramètres restent identiques. Consultez {link} pour identifier votre version.\n"
+                );
             } else {
-                let _ = writeln!(out, "If you have the new version of the MX Plan offer, the settings stay the same. See {link} to find out which version you have.\n");
+                let _ = writeln!(
+                    out,
+                    "If you have the new version of the MX Plan offer, the settings stay the same. See {link} to find out which version you have.\n"
+                );
             }
         }
         Sec::Limits => limits(out, rng, fr),
@@ -794,7 +883,10 @@ fn incoming(out: &mut String, rng: &mut Rng, proto: Proto, fr: bool, f: &Facts) 
         (0, true) => {
             out.push_str("Dans la fenêtre qui apparaît, il vous faut entrer les informations suivantes :\n\n");
             out.push_str("- Informations sur le serveur entrant :\n");
-            let _ = writeln!(out, "    - Mon serveur de messagerie pour courrier entrant est un serveur : **{shown}**");
+            let _ = writeln!(
+                out,
+                "    - Mon serveur de messagerie pour courrier entrant est un serveur : **{shown}**"
+            );
             let _ = writeln!(out, "    - Serveur entrant : **{host}**");
             let _ = writeln!(out, "    - Port : **{port}**");
             let _ = writeln!(out, "    - Sécurité : **{security}**");
@@ -813,7 +905,10 @@ fn incoming(out: &mut String, rng: &mut Rng, proto: Proto, fr: bool, f: &Facts) 
             out.push_str("Renseignez à présent les informations de votre compte pour le serveur entrant.\n\n");
             out.push_str("\"Nom d'utilisateur\" : votre adresse e-mail entière.\n\n");
             let _ = writeln!(out, "\"Serveur {shown}\" : **{host}**\n");
-            let _ = writeln!(out, "\"Type de sécurité\" : sélectionnez **\"{security}\"**.\n");
+            let _ = writeln!(
+                out,
+                "\"Type de sécurité\" : sélectionnez **\"{security}\"**.\n"
+            );
             let _ = writeln!(out, "\"Port\" : le port à renseigner est **{port}**.\n");
         }
         (1, false) => {
@@ -824,10 +919,16 @@ fn incoming(out: &mut String, rng: &mut Rng, proto: Proto, fr: bool, f: &Facts) 
             let _ = writeln!(out, "\"Port\": enter **{port}**.\n");
         }
         (_, true) => {
-            let _ = writeln!(out, "Le serveur entrant {shown} est **{host}** et le port à utiliser est le **{port}** (sécurité : {security}).\n");
+            let _ = writeln!(
+                out,
+                "Le serveur entrant {shown} est **{host}** et le port à utiliser est le **{port}** (sécurité : {security}).\n"
+            );
         }
         (_, false) => {
-            let _ = writeln!(out, "The incoming {shown} server is **{host}** and the port to use is **{port}** (security: {security}).\n");
+            let _ = writeln!(
+                out,
+                "The incoming {shown} server is **{host}** and the port to use is **{port}** (security: {security}).\n"
+            );
         }
     }
 }
@@ -852,11 +953,16 @@ fn outgoing(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
             let _ = writeln!(out, "    - Outgoing server: **{host}**");
             let _ = writeln!(out, "    - Port: **{port}**");
             let _ = writeln!(out, "    - Security: **{security}**");
-            out.push_str("    - Tick the box: **\"My outgoing server requires authentication\"**\n\n");
+            out.push_str(
+                "    - Tick the box: **\"My outgoing server requires authentication\"**\n\n",
+            );
         }
     } else if fr {
         let _ = writeln!(out, "\"Serveur SMTP\" : **{host}**\n");
-        let _ = writeln!(out, "\"Type de sécurité\" : sélectionnez **\"{security}\"**.\n");
+        let _ = writeln!(
+            out,
+            "\"Type de sécurité\" : sélectionnez **\"{security}\"**.\n"
+        );
         let _ = writeln!(out, "\"Port\" : le port à renseigner est **{port}**.\n");
         out.push_str("\"Connexion requise\" : doit être coché.\n\n");
     } else {
@@ -879,18 +985,32 @@ fn reminder(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
     if f.pro {
         if fr {
             out.push_str("|Type du serveur|Nom du serveur|Port|Chiffrement|\n|---|---|---|---|\n");
-            let _ = writeln!(out, "|Entrant (IMAP)|{host}|993|SSL/TLS|\n|Sortant (SMTP)|{host}|587|STARTTLS|\n");
+            let _ = writeln!(
+                out,
+                "|Entrant (IMAP)|{host}|993|SSL/TLS|\n|Sortant (SMTP)|{host}|587|STARTTLS|\n"
+            );
         } else {
             out.push_str("|Server type|Server name|Port|Encryption|\n|---|---|---|---|\n");
-            let _ = writeln!(out, "|Incoming (IMAP)|{host}|993|SSL/TLS|\n|Outgoing (SMTP)|{host}|587|STARTTLS|\n");
+            let _ = writeln!(
+                out,
+                "|Incoming (IMAP)|{host}|993|SSL/TLS|\n|Outgoing (SMTP)|{host}|587|STARTTLS|\n"
+            );
         }
         return;
     }
     let swap = f.mistake == Some(Mistake::SwappedColumns);
     let cols = |a: u16, b: u16| if swap { (b, a) } else { (a, b) };
-    let (inc, out_) = if fr { ("Entrant", "Sortant") } else { ("Incoming", "Outgoing") };
+    let (inc, out_) = if fr {
+        ("Entrant", "Sortant")
+    } else {
+        ("Incoming", "Outgoing")
+    };
     if rng.chance(300) {
-        let header = if fr { "|Ports|SSL activé|SSL désactivé|" } else { "|Ports|SSL enabled|SSL disabled|" };
+        let header = if fr {
+            "|Ports|SSL activé|SSL désactivé|"
+        } else {
+            "|Ports|SSL enabled|SSL disabled|"
+        };
         for proto in [Proto::Imap, Proto::Pop] {
             let _ = writeln!(out, "**{}**\n\n{header}\n|---|---|---|", proto.name());
             let (a, b) = cols(incoming_port(proto, true), incoming_port(proto, false));
@@ -931,26 +1051,50 @@ fn limits(out: &mut String, rng: &mut Rng, fr: bool) {
         out.push_str("Le quota d'une adresse est de 5 Go ; les pièces jointes sont limitées à 20 Mo depuis le webmail et à 100 Mo depuis un logiciel de messagerie. ");
         out.push_str("Un e-mail peut avoir au plus 20 destinataires en copie.\n\n");
         if rng.chance(500) {
-            out.push_str("Votre offre comprend 100 comptes pop et non 110, de 25 Mo à 5Go chacun.\n\n");
+            out.push_str(
+                "Votre offre comprend 100 comptes pop et non 110, de 25 Mo à 5Go chacun.\n\n",
+            );
+        }
+        if rng.chance(100) {
+            // Prose that names the protocol after the port: harder to read.
+            out.push_str("Pour sécuriser vos échanges, nous vous conseillons d'utiliser les ports chiffrés : 993 pour IMAP, 995 pour POP3 et 465 pour l'envoi.\n\n");
         }
     } else {
-        out.push_str("Each address can send at most 200 e-mails per hour, and 300 e-mails per hour per IP. ");
+        out.push_str(
+            "Each address can send at most 200 e-mails per hour, and 300 e-mails per hour per IP. ",
+        );
         out.push_str("A mailbox holds 5 GB; attachments are limited to 20 MB from the webmail and 100 MB from a mail client. ");
         out.push_str("An e-mail can have at most 20 recipients in copy.\n\n");
+        if rng.chance(100) {
+            // Prose that names the protocol after the port: harder to read.
+            out.push_str("To secure your connections, we recommend the encrypted ports: 993 for IMAP, 995 for POP3 and 465 for sending.\n\n");
+        }
     }
 }
 
 fn autoconfig(out: &mut String, fr: bool, f: &Facts) {
     if fr {
-        out.push_str("Certains logiciels lisent un fichier de configuration automatique (autoconfig) :\n\n");
+        out.push_str(
+            "Certains logiciels lisent un fichier de configuration automatique (autoconfig) :\n\n",
+        );
     } else {
         out.push_str("Some clients read an automatic configuration file (autoconfig):\n\n");
     }
     let host = f.host.to_ascii_lowercase();
-    let (smtp, socket) = if f.pro { (587, "STARTTLS") } else { (465, "SSL") };
+    let (smtp, socket) = if f.pro {
+        (587, "STARTTLS")
+    } else {
+        (465, "SSL")
+    };
     out.push_str("```xml\n<clientConfig version=\"1.1\">\n  <emailProvider id=\"example.com\">\n");
-    let _ = writeln!(out, "    <incomingServer type=\"imap\">\n      <hostname>{host}</hostname>\n      <port>993</port>\n      <socketType>SSL</socketType>\n    </incomingServer>");
-    let _ = writeln!(out, "    <outgoingServer type=\"smtp\">\n      <hostname>{host}</hostname>\n      <port>{smtp}</port>\n      <socketType>{socket}</socketType>\n    </outgoingServer>");
+    let _ = writeln!(
+        out,
+        "    <incomingServer type=\"imap\">\n      <hostname>{host}</hostname>\n      <port>993</port>\n      <socketType>SSL</socketType>\n    </incomingServer>"
+    );
+    let _ = writeln!(
+        out,
+        "    <outgoingServer type=\"smtp\">\n      <hostname>{host}</hostname>\n      <port>{smtp}</port>\n      <socketType>{socket}</socketType>\n    </outgoingServer>"
+    );
     out.push_str("  </emailProvider>\n</clientConfig>\n```\n\n");
 }
 
@@ -959,7 +1103,7 @@ const FILLER_FR: [&str; 8] = [
     "Le protocole **POP** télécharge les e-mails sur votre appareil. En cas de dysfonctionnement de votre ordinateur, les e-mails stockés sur celui-ci sont perdus, à moins que vous disposiez d'une sauvegarde ou que le logiciel conserve une copie des messages sur le serveur.",
     "Cette procédure a été testée sur Android 4.4, Outlook 2016 et Windows 10. Les libellés peuvent varier légèrement selon la version de votre logiciel ; les paramètres, eux, ne changent pas.",
     "Votre hébergement comprend jusqu'à 100 adresses e-mail, chacune disposant d'un espace de 5 Go. Vous pouvez augmenter ce nombre en souscrivant une option depuis votre espace client.",
-    "Pour sécuriser vos échanges, nous vous conseillons d'utiliser les ports chiffrés : 993 pour IMAP, 995 pour POP3 et 465 pour l'envoi. Les ports 143, 110 et 587 fonctionnent sans chiffrement SSL.",
+    "Vous pouvez consulter vos e-mails depuis plusieurs appareils à la fois : un ordinateur, un smartphone et le webmail, par exemple.",
     "Si votre logiciel vous demande d'accepter un certificat, vérifiez qu'il est bien émis pour le serveur indiqué dans ce guide avant de l'accepter.",
     "La synchronisation peut prendre quelques minutes lors du premier lancement, selon le nombre d'e-mails (par exemple 2 500 messages pour 1,2 Go).",
     "Pensez à renseigner un nom d'affichage : il apparaîtra comme expéditeur auprès de vos destinataires.",
@@ -970,13 +1114,20 @@ const FILLER_EN: [&str; 8] = [
     "**POP** downloads e-mails to your device. If your computer fails, the e-mails stored on it are lost unless you have a backup or the client kept a copy of the messages on the server.",
     "This procedure was tested with Android 4.4, Outlook 2016 and Windows 10. Labels may differ slightly depending on your version; the settings do not.",
     "Your hosting plan includes up to 100 e-mail addresses, each with 5 GB of storage. You can add more by ordering an option in the Control Panel.",
-    "To secure your connections, we recommend the encrypted ports: 993 for IMAP, 995 for POP3 and 465 for sending. Ports 143, 110 and 587 work without SSL encryption.",
+    "You can read your e-mails from several devices at once: a computer, a smartphone and the webmail, for example.",
     "If your client asks you to accept a certificate, check that it was issued for the server given in this guide before accepting it.",
     "The first synchronisation may take a few minutes depending on the number of e-mails (for example 2,500 messages for 1.2 GB).",
     "Remember to set a display name: your recipients will see it as the sender.",
 ];
 
-fn filler(out: &mut String, rng: &mut Rng, corpus: &Corpus, folder: &Folder, locale: &str, fr: bool) {
+fn filler(
+    out: &mut String,
+    rng: &mut Rng,
+    corpus: &Corpus,
+    folder: &Folder,
+    locale: &str,
+    fr: bool,
+) {
     let bank: &[&str] = if fr { &FILLER_FR } else { &FILLER_EN };
     out.push_str(*rng.pick(bank));
     if rng.chance(250) {
@@ -999,32 +1150,64 @@ fn write_export(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
     let target = rng.range(3_000, 12_000);
     let client = folder.client;
     if fr {
-        let _ = writeln!(out, "Mail mutualisé : Guide de con figuration sur {client}\n");
-        let _ = writeln!(out, "Retrouvez ici les informations pour con figurer votre adresse e-mail sur {client}.\n");
+        let _ = writeln!(
+            out,
+            "Mail mutualisé : Guide de con figuration sur {client}\n"
+        );
+        let _ = writeln!(
+            out,
+            "Retrouvez ici les informations pour con figurer votre adresse e-mail sur {client}.\n"
+        );
     } else {
         let _ = writeln!(out, "Shared e-mail: con figuration guide for {client}\n");
-        let _ = writeln!(out, "Find out how to con figure your e-mail address on {client}.\n");
+        let _ = writeln!(
+            out,
+            "Find out how to con figure your e-mail address on {client}.\n"
+        );
     }
     while out.len() < target {
         for proto in [Proto::Pop, Proto::Imap] {
             let (ssl, plain) = (incoming_port(proto, true), incoming_port(proto, false));
             let p = if proto == Proto::Pop { "POP" } else { "IMAP" };
             if fr {
-                let _ = writeln!(out, " Configuration {p}\n\nConfiguration {p} avec sécurisation SSL activée ou désactivée : \n");
+                let _ = writeln!(
+                    out,
+                    " Configuration {p}\n\nConfiguration {p} avec sécurisation SSL activée ou désactivée : \n"
+                );
                 out.push_str("Adresse Email : Votre adresse e-mail mutualisée entière.\nMot de passe : Le mot de passe que vous avez défini dans l'espace client.\n");
-                out.push_str("Serveur entrant : Le serveur de réception des e-mails : SSL0.OVH.NET\n");
-                let _ = writeln!(out, "Port serveur entrant : Le port du serveur entrant : {ssl} ou {plain}");
+                out.push_str(
+                    "Serveur entrant : Le serveur de réception des e-mails : SSL0.OVH.NET\n",
+                );
+                let _ = writeln!(
+                    out,
+                    "Port serveur entrant : Le port du serveur entrant : {ssl} ou {plain}"
+                );
                 out.push_str("Serveur sortant : Le serveur d'envoi des e-mails : SSL0.OVH.NET\nPort serveur sortant : Le port du serveur sortant : 465 ou 587\n\n");
-                let _ = writeln!(out, "Les ports {plain} et 587 correspondent à la sécurisation SSL désactivée.\nLes ports {ssl} et 465 correspondent à la sécurisation SSL activée.\n");
+                let _ = writeln!(
+                    out,
+                    "Les ports {plain} et 587 correspondent à la sécurisation SSL désactivée.\nLes ports {ssl} et 465 correspondent à la sécurisation SSL activée.\n"
+                );
                 out.push_str("Vous devez obligatoirement activer l'authentification du serveur sortant SMTP.\n\n");
-                let _ = writeln!(out, "Ports SSLactivé SSLdésactivé\n\nEntrant {ssl} {plain}\n\nSortant 465 587\n");
+                let _ = writeln!(
+                    out,
+                    "Ports SSLactivé SSLdésactivé\n\nEntrant {ssl} {plain}\n\nSortant 465 587\n"
+                );
             } else {
-                let _ = writeln!(out, " {p} configuration\n\n{p} configuration with SSL enabled or disabled: \n");
+                let _ = writeln!(
+                    out,
+                    " {p} configuration\n\n{p} configuration with SSL enabled or disabled: \n"
+                );
                 out.push_str("Email address: your full e-mail address.\nPassword: the password you set in the Control Panel.\n");
                 out.push_str("Incoming server: the server receiving e-mails: SSL0.OVH.NET\n");
-                let _ = writeln!(out, "Incoming server port: the port of the incoming server: {ssl} or {plain}");
+                let _ = writeln!(
+                    out,
+                    "Incoming server port: the port of the incoming server: {ssl} or {plain}"
+                );
                 out.push_str("Outgoing server: the server sending e-mails: SSL0.OVH.NET\nOutgoing server port: the port of the outgoing server: 465 or 587\n\n");
-                let _ = writeln!(out, "Ports SSLenabled SSLdisabled\n\nIncoming {ssl} {plain}\n\nOutgoing 465 587\n");
+                let _ = writeln!(
+                    out,
+                    "Ports SSLenabled SSLdisabled\n\nIncoming {ssl} {plain}\n\nOutgoing 465 587\n"
+                );
             }
         }
         if fr {
