@@ -123,17 +123,22 @@ impl Lexicon<'_> {
         }
     }
 
-    /// What `text` names, for lead-ins and statements.
-    pub fn words(&self, text: &str) -> Words {
+    /// The one direction `text` names, if it names only one.
+    pub fn named_direction(&self, text: &str) -> Option<Direction> {
         let inc = self.vocab.incoming.is_match(text);
         let out = self.vocab.outgoing.is_match(text);
+        match (inc, out) {
+            (true, false) => Some(Direction::Incoming),
+            (false, true) => Some(Direction::Outgoing),
+            _ => None,
+        }
+    }
+
+    /// What `text` names, for lead-ins and statements.
+    pub fn words(&self, text: &str) -> Words {
         Words {
             protocol: self.protocols.single(text),
-            direction: match (inc, out) {
-                (true, false) => Some(Direction::Incoming),
-                (false, true) => Some(Direction::Outgoing),
-                _ => None,
-            },
+            direction: self.named_direction(text),
             security: self.security(text),
             security_label: self.vocab.security_label.is_match(text),
         }
