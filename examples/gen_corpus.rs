@@ -18,11 +18,14 @@ use std::time::Instant;
 
 use guidelint::anchors::python_markdown_slug;
 
-/// Command-line options.
-struct Args {
-    guides: usize,
-    seed: u64,
-    out: PathBuf,
+/// Command-line options (public: `benches/pipeline.rs` includes this file).
+pub struct Args {
+    /// Number of guides to write.
+    pub guides: usize,
+    /// The seed everything is drawn from.
+    pub seed: u64,
+    /// The directory to write the repository into.
+    pub out: PathBuf,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -533,7 +536,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(args: &Args) -> std::io::Result<()> {
+/// Writes the repository described by `args`, guide by guide, and prints a summary line.
+pub fn generate(args: &Args) -> std::io::Result<()> {
     let started = Instant::now();
     let corpus = Corpus::new(args.seed, args.guides);
     let (mut files, mut bytes, mut images) = (0usize, 0usize, 0usize);
