@@ -1133,7 +1133,8 @@ fn filler(
     fr: bool,
 ) {
     let bank: &[&str] = if fr { &FILLER_FR } else { &FILLER_EN };
-    out.push_str(*rng.pick(bank));
+    let sentence: &str = bank[rng.below(bank.len())];
+    out.push_str(sentence);
     if rng.chance(250) {
         let link = corpus.link(rng, folder, locale);
         if fr {

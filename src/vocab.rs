@@ -101,9 +101,7 @@ impl WordRegex {
         std::iter::from_fn(move || {
             while pos <= text.len() {
                 let start = self.loose.find_at(text, pos)?.start();
-                let input = Input::new(text)
-                    .range(start..)
-                    .anchored(Anchored::Yes);
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 if let Some(hit) = self.exact.find(input) {
                     pos = if hit.is_empty() {
                         next_char(text, hit.end())
@@ -120,7 +118,7 @@ impl WordRegex {
 
     /// True when the exact pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.loose.is_match(text) && self.find_iter(text).next().is_some()
+        self.find_iter(text).next().is_some()
     }
 }
 
@@ -158,9 +156,7 @@ impl Matcher {
 
     /// The byte ranges of every match in `text`.
     pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        self.re
-            .iter()
-            .flat_map(move |re| re.find_iter(text))
+        self.re.iter().flat_map(move |re| re.find_iter(text))
     }
 
     /// True when a phrase occurs in `text`.
@@ -309,6 +305,49 @@ mod tests {
 
     fn m(phrases: &[&str]) -> Matcher {
         Matcher::new(&phrases.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    /// The matches the plain regex crate gives for the exact pattern.
+    fn reference(exact: &str, text: &str) -> Vec<Range<usize>> {
+        Regex::new(exact)
+            .unwrap()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect()
+    }
+
+    #[test]
+    fn word_regex_matches_exactly_what_the_exact_pattern_matches() {
+        let exact = r"(?i)\bssl activé\b|\bssl\b|\bor\b|\bport\b|%";
+        let loose = r"(?i)ssl activé|ssl|or|port|%";
+        let re = WordRegex::new(exact, loose).unwrap();
+        for text in [
+            "",
+            "SSL activé, SSL activéx, ssl0.ovh.net",
+            "désactivé ssl sslx xssl ssl ssl",
+            "for or port portail report sport: port",
+            "élan or étoile oré öor 50 % and 12%",
+            "Port (avec SSL) / ports / Sécurité SSL/TLS",
+            "ssl activéé ssl activé",
+        ] {
+            assert_eq!(
+                re.find_iter(text).collect::<Vec<_>>(),
+                reference(exact, text),
+                "{text}"
+            );
+            assert_eq!(
+                re.is_match(text),
+                !reference(exact, text).is_empty(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shorter_phrase_wins_where_a_longer_candidate_is_not_a_word() {
+        let on = m(&["ssl activé", "ssl"]);
+        let found: Vec<_> = on.find_iter("ssl activées").collect();
+        assert_eq!(found, vec![Range { start: 0, end: 3 }]);
     }
 
     #[test]
