@@ -122,7 +122,8 @@ frss=$(max 3 "$out/full")
 
 # --- the changed-files run ---------------------------------------------------
 changed_note=""
-one=$(find "$dir/pages/web/emails" -name 'guide.fr-fr.md' | sort | head -1)
+# (awk reads all its input: `head` would end the pipe early, and pipefail the script)
+one=$(find "$dir/pages/web/emails" -name 'guide.fr-fr.md' | sort | awk 'NR == 1')
 if "$bin" check --help 2>/dev/null | grep -q -- '--changed-since'; then
     say "== changed-files run: --changed-since (git repository of the corpus)"
     if ! [ -d "$dir/.git" ]; then
