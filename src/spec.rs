@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::data::{self, DataError};
+use crate::vocab::WordRegex;
 
 /// A mail protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -144,7 +144,7 @@ struct ProtocolsFile {
 #[derive(Debug, Clone)]
 pub struct Protocols {
     ports: Vec<(Protocol, u16, Security)>,
-    aliases: Regex,
+    aliases: WordRegex,
     alias_map: Vec<(String, Protocol)>,
 }
 
@@ -169,8 +169,11 @@ impl Protocols {
             .map(|(a, _)| regex::escape(a))
             .collect::<Vec<_>>()
             .join("|");
-        let aliases = Regex::new(&format!(r"(?i)\b(?:{pattern})\b"))
-            .map_err(|e| DataError::new(file, text, None, e.to_string()))?;
+        let aliases = WordRegex::new(
+            &format!(r"(?i)\b(?:{pattern})\b"),
+            &format!(r"(?i)(?:{pattern})"),
+        )
+        .map_err(|e| DataError::new(file, text, None, e))?;
         Ok(Protocols {
             ports,
             aliases,
@@ -205,9 +208,9 @@ impl Protocols {
         text: &'a str,
     ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
         self.aliases.find_iter(text).filter_map(|m| {
-            let word = m.as_str().to_lowercase();
+            let word = text[m.clone()].to_lowercase();
             let p = self.alias_map.iter().find(|(a, _)| *a == word)?.1;
-            Some((p, m.range()))
+            Some((p, m))
         })
     }
 

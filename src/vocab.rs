@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use regex::Regex;
+use regex_automata::{Anchored, Input, meta};
 use serde::Deserialize;
 
 use crate::data::{self, DataError};
@@ -95,10 +96,73 @@ pub struct VocabFile {
     pub gigabytes: Vec<String>,
 }
 
+/// A regex with Unicode word boundaries (`\b`), searched fast.
+///
+/// On text with accents, `\b` makes the regex crate leave its lazy DFA for
+/// its slow engines, over the whole rest of the text: on French guides that
+/// was most of guidelint's time. A `WordRegex` finds candidates with the same
+/// pattern without its boundaries (DFA and literal prefilters apply), then
+/// confirms each with the exact pattern, anchored at the candidate's start
+/// (the text around it still counts for `\b`). The matches are exactly the
+/// exact pattern's: every exact match is a candidate at the same start, and
+/// candidates are tried from left to right.
+#[derive(Debug, Clone)]
+pub struct WordRegex {
+    loose: Regex,
+    exact: meta::Regex,
+}
+
+impl WordRegex {
+    /// Compiles `exact` and `loose`, which must be `exact` without its `\b`s.
+    pub fn new(exact: &str, loose: &str) -> Result<WordRegex, String> {
+        let loose = Regex::new(loose).map_err(|e| e.to_string())?;
+        // Anchored confirmations are short: the PikeVM needs no per-search
+        // memory proportional to the rest of the text, the backtracker does.
+        let exact = meta::Regex::builder()
+            .configure(meta::Config::new().backtrack(false))
+            .build(exact)
+            .map_err(|e| e.to_string())?;
+        Ok(WordRegex { loose, exact })
+    }
+
+    /// The byte ranges of the exact pattern's successive non-overlapping matches.
+    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        let mut pos = 0;
+        std::iter::from_fn(move || {
+            while pos <= text.len() {
+                let start = self.loose.find_at(text, pos)?.start();
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                if let Some(hit) = self.exact.find(input) {
+                    pos = if hit.is_empty() {
+                        next_char(text, hit.end())
+                    } else {
+                        hit.end()
+                    };
+                    return Some(hit.range());
+                }
+                pos = next_char(text, start);
+            }
+            None
+        })
+    }
+
+    /// True when the exact pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.find_iter(text).next().is_some()
+    }
+}
+
+/// The offset just after the character at `at` (or past the end).
+fn next_char(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(at + 1, |c| at + c.len_utf8())
+}
+
 /// A compiled list of phrases, matched case-insensitively as whole words.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    re: Option<Regex>,
+    re: Option<WordRegex>,
 }
 
 impl Matcher {
@@ -110,16 +174,19 @@ impl Matcher {
         }
         phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
         phrases.dedup();
-        let alternatives: Vec<String> = phrases.iter().map(|p| phrase_pattern(p)).collect();
-        let re = Regex::new(&format!("(?i){}", alternatives.join("|")))?;
+        let exact: Vec<String> = phrases.iter().map(|p| phrase_pattern(p, true)).collect();
+        let loose: Vec<String> = phrases.iter().map(|p| phrase_pattern(p, false)).collect();
+        let re = WordRegex::new(
+            &format!("(?i){}", exact.join("|")),
+            &format!("(?i){}", loose.join("|")),
+        )
+        .map_err(regex::Error::Syntax)?;
         Ok(Matcher { re: Some(re) })
     }
 
     /// The byte ranges of every match in `text`.
     pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        self.re
-            .iter()
-            .flat_map(move |re| re.find_iter(text).map(|m| m.range()))
+        self.re.iter().flat_map(move |re| re.find_iter(text))
     }
 
     /// True when a phrase occurs in `text`.
@@ -135,13 +202,13 @@ impl Matcher {
     }
 }
 
-/// A regex for one phrase: whole words, flexible spaces, both apostrophes.
-fn phrase_pattern(phrase: &str) -> String {
+/// A regex for one phrase: whole words (unless `!words`), flexible spaces, both apostrophes.
+fn phrase_pattern(phrase: &str, words: bool) -> String {
     let phrase = phrase.trim();
     let mut out = String::new();
     let first = phrase.chars().next().unwrap_or(' ');
     let last = phrase.chars().last().unwrap_or(' ');
-    if first.is_alphanumeric() {
+    if words && first.is_alphanumeric() {
         out.push_str(r"\b");
     }
     let mut prev_space = false;
@@ -159,7 +226,7 @@ fn phrase_pattern(phrase: &str) -> String {
             c => out.push_str(&regex::escape(&c.to_string())),
         }
     }
-    if last.is_alphanumeric() {
+    if words && last.is_alphanumeric() {
         out.push_str(r"\b");
     }
     out
@@ -308,6 +375,49 @@ mod tests {
 
     fn m(phrases: &[&str]) -> Matcher {
         Matcher::new(&phrases.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    /// The matches the plain regex crate gives for the exact pattern.
+    fn reference(exact: &str, text: &str) -> Vec<Range<usize>> {
+        Regex::new(exact)
+            .unwrap()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect()
+    }
+
+    #[test]
+    fn word_regex_matches_exactly_what_the_exact_pattern_matches() {
+        let exact = r"(?i)\bssl activé\b|\bssl\b|\bor\b|\bport\b|%";
+        let loose = r"(?i)ssl activé|ssl|or|port|%";
+        let re = WordRegex::new(exact, loose).unwrap();
+        for text in [
+            "",
+            "SSL activé, SSL activéx, ssl0.ovh.net",
+            "désactivé ssl sslx xssl ssl ssl",
+            "for or port portail report sport: port",
+            "élan or étoile oré öor 50 % and 12%",
+            "Port (avec SSL) / ports / Sécurité SSL/TLS",
+            "ssl activéé ssl activé",
+        ] {
+            assert_eq!(
+                re.find_iter(text).collect::<Vec<_>>(),
+                reference(exact, text),
+                "{text}"
+            );
+            assert_eq!(
+                re.is_match(text),
+                !reference(exact, text).is_empty(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shorter_phrase_wins_where_a_longer_candidate_is_not_a_word() {
+        let on = m(&["ssl activé", "ssl"]);
+        let found: Vec<_> = on.find_iter("ssl activées").collect();
+        assert_eq!(found, vec![Range { start: 0, end: 3 }]);
     }
 
     #[test]

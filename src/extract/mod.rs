@@ -233,26 +233,37 @@ fn text_block(
         .iter()
         .any(|r| !matches!(r.value, RawValue::Protocol(_)));
     if !has_values {
-        let words = lex.words(&run.text);
-        let trimmed = run.text.trim_end();
-        let leadin = run.all_strong() || trimmed.ends_with(':');
+        // Only runs without values are lead-ins or statements. Each of their
+        // words is looked up only when its answer is used: these are the
+        // costliest scans, and most runs are prose.
+        let text = run.text.as_str();
+        let leadin = run.all_strong() || text.trim_end().ends_with(':');
         if leadin
             && inherited.direction.is_none()
-            && let Some((p, r)) = words.protocol.clone()
+            && let Some((p, r)) = lex.protocols.single(text)
         {
             state.leadin = Some((p, run.src_span(r)));
         }
-        let lead_in_like = run.text.len() < 200 && !run.text.contains(|c: char| c.is_ascii_digit());
-        if words.direction.is_some() && lead_in_like && inherited.direction.is_none() {
-            state.direction = words.direction;
+        let lead_in_like = text.len() < 200 && !text.contains(|c: char| c.is_ascii_digit());
+        let sets_direction = lead_in_like && inherited.direction.is_none();
+        let security = if lex.vocab.security_label.is_match(text) {
+            lex.security(text)
+        } else {
+            None
+        };
+        let direction = if sets_direction || (security.is_some() && inherited.direction.is_none()) {
+            lex.named_direction(text)
+        } else {
+            None
+        };
+        if direction.is_some() && sets_direction {
+            state.direction = direction;
         }
-        if words.security_label
-            && let Some(security) = words.security
-        {
+        if let Some(security) = security {
             statements.push(SecurityStatement {
                 section: state.section,
                 list: place.list,
-                direction: inherited.direction.or(words.direction).or(state.direction),
+                direction: inherited.direction.or(direction).or(state.direction),
                 security,
             });
         }

@@ -12,12 +12,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::spec::{Direction, Protocol, Protocols, Security};
-use crate::vocab::{Matcher, Vocabulary};
+use crate::vocab::{Matcher, Vocabulary, WordRegex};
 
 /// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one token).
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?P<host>\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(?P<num>\b\d{1,5}\b)",
+static TOKEN: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
+        r"(?i)(?:\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(?:\b\d{1,5}\b)",
+        r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,})|(?:\d{1,5})",
     )
     .expect("valid token regex")
 });
@@ -122,17 +123,22 @@ impl Lexicon<'_> {
         }
     }
 
-    /// What `text` names, for lead-ins and statements.
-    pub fn words(&self, text: &str) -> Words {
+    /// The one direction `text` names, if it names only one.
+    pub fn named_direction(&self, text: &str) -> Option<Direction> {
         let inc = self.vocab.incoming.is_match(text);
         let out = self.vocab.outgoing.is_match(text);
+        match (inc, out) {
+            (true, false) => Some(Direction::Incoming),
+            (false, true) => Some(Direction::Outgoing),
+            _ => None,
+        }
+    }
+
+    /// What `text` names, for lead-ins and statements.
+    pub fn words(&self, text: &str) -> Words {
         Words {
             protocol: self.protocols.single(text),
-            direction: match (inc, out) {
-                (true, false) => Some(Direction::Incoming),
-                (false, true) => Some(Direction::Outgoing),
-                _ => None,
-            },
+            direction: self.named_direction(text),
             security: self.security(text),
             security_label: self.vocab.security_label.is_match(text),
         }
@@ -166,14 +172,14 @@ struct Token {
 fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
     let s = &text[sentence.clone()];
     TOKEN
-        .captures_iter(s)
-        .filter_map(|c| {
-            let (m, host) = match (c.name("host"), c.name("num")) {
-                (Some(m), _) => (m, true),
-                (_, Some(m)) => (m, false),
-                _ => return None,
-            };
-            let range = sentence.start + m.start()..sentence.start + m.end();
+        .find_iter(s)
+        .map(|m| {
+            // A host name ends with letters; a number is digits only.
+            let host = !s[m.clone()].bytes().all(|b| b.is_ascii_digit());
+            (m, host)
+        })
+        .filter_map(|(m, host)| {
+            let range = sentence.start + m.start..sentence.start + m.end;
             let before = text[..range.start].chars().next_back();
             let after = text[range.end..].chars().next();
             let after2 = text[range.end..].chars().nth(1);
