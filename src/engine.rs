@@ -134,17 +134,19 @@ impl Engine {
         index: usize,
         file: &GuideFile,
     ) -> (SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>) {
+        // The text of a readable guide is dropped here, whatever its findings:
+        // peak memory stays at the summaries. The reporter reads again the
+        // guides whose findings survive selection (see `reload_sources`).
         let (text, findings, summary, suppressions) = match read_guide(index, &file.path) {
             Read::Text(text) => {
                 let (findings, summary, suppressions) = self.check_guide(index, file, &text);
-                (text, findings, summary, suppressions)
+                (None, findings, summary, suppressions)
             }
             Read::Unreadable { shown, finding } => {
                 let summary = GuideSummary::unreadable(index, &file.display, file.path.clone());
-                (shown, vec![*finding], summary, None)
+                (Some(Arc::from(shown)), vec![*finding], summary, None)
             }
         };
-        let text = (!findings.is_empty()).then(|| Arc::from(text.as_str()));
         let source = SourceFile {
             path: file.display.clone(),
             text,
@@ -275,8 +277,8 @@ fn drop_unneeded_sources(outcome: &mut Outcome) {
     }
 }
 
-/// Reads again the guides that got findings in the corpus pass: their text was
-/// dropped after the per-guide pass to keep memory flat.
+/// Reads again, in parallel, the guides whose findings are reported: their
+/// text was dropped after the per-guide pass to keep memory flat.
 fn reload_sources(outcome: &mut Outcome, files: &[GuideFile]) {
     let mut wanted: Vec<usize> = outcome
         .findings
@@ -286,11 +288,16 @@ fn reload_sources(outcome: &mut Outcome, files: &[GuideFile]) {
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    for i in wanted {
-        if let (Some(source), Some(file)) = (outcome.files.get_mut(i), files.get(i))
-            && let Read::Text(text) = read_guide(i, &file.path)
-        {
-            source.text = Some(Arc::from(text));
+    let texts: Vec<(usize, Arc<str>)> = wanted
+        .par_iter()
+        .filter_map(|&i| match read_guide(i, &files.get(i)?.path) {
+            Read::Text(text) => Some((i, Arc::from(text))),
+            Read::Unreadable { .. } => None,
+        })
+        .collect();
+    for (i, text) in texts {
+        if let Some(source) = outcome.files.get_mut(i) {
+            source.text = Some(text);
         }
     }
 }
