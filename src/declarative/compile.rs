@@ -76,6 +76,10 @@ pub struct CompiledRule {
     pub scope: Vec<Scope>,
     /// The patterns.
     pub matcher: Matcher,
+    /// A looser pattern (the rule's without its word boundaries) that any
+    /// text holding a match also matches: texts it rejects are skipped without
+    /// running the exact pattern, whose Unicode `\b` is slow on accented text.
+    pub prefilter: Option<Regex>,
     /// Matches also matching one of these are dropped.
     pub exceptions: Vec<Regex>,
     /// Existence: the fix template.
@@ -94,6 +98,47 @@ pub struct CompiledRule {
     pub pack: String,
     /// The file it was loaded from.
     pub file: String,
+}
+
+/// The rule's patterns without `\b`/`\B`, as one regex (see [`CompiledRule::prefilter`]).
+/// Removing word-boundary assertions only widens what matches, so the prefilter
+/// never rejects a text the exact pattern would match. `None` when it does not compile.
+fn prefilter(matcher: &Matcher, ignore_case: bool) -> Option<Regex> {
+    let patterns: Vec<&str> = match matcher {
+        Matcher::Pattern(re) => vec![re.as_str()],
+        Matcher::Swap { regex, .. } => vec![regex.as_str()],
+        Matcher::Spellings(list) => list.iter().map(|(_, re)| re.as_str()).collect(),
+    };
+    let loose: Vec<String> = patterns
+        .iter()
+        .map(|p| format!("(?:{})", without_word_boundaries(p)))
+        .collect();
+    RegexBuilder::new(&loose.join("|"))
+        .case_insensitive(ignore_case)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+        .ok()
+}
+
+/// `pattern` with its unescaped `\b` and `\B` assertions removed.
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b' | 'B') => {}
+            Some(next) => {
+                out.push(c);
+                out.push(next);
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parses and compiles one rule file; `file` names it in errors.
@@ -229,6 +274,7 @@ impl RuleCtx<'_> {
         scope.dedup();
         self.check_fields(def)?;
         let matcher = self.matcher(def)?;
+        let prefilter = prefilter(&matcher, def.ignore_case);
         let exceptions = def
             .exceptions
             .iter()
@@ -263,6 +309,7 @@ impl RuleCtx<'_> {
             kinds: def.kinds.clone().unwrap_or(file.kinds.clone()),
             scope,
             matcher,
+            prefilter,
             exceptions,
             replace: def.replace.clone(),
             ignore_case: def.ignore_case,
@@ -519,6 +566,34 @@ pub fn check_unique(rules: &[CompiledRule], texts: &[(String, String)]) -> Resul
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    #[test]
+    fn word_boundaries_are_removed_and_escapes_kept() {
+        assert_eq!(without_word_boundaries(r"\btutoriaux\b"), "tutoriaux");
+        assert_eq!(without_word_boundaries(r"a\\b\.c\Bd"), r"a\\b\.cd");
+    }
+
+    #[test]
+    fn the_prefilter_accepts_every_text_the_rule_matches() {
+        let exact = Regex::new(r"(?i)\bparam[eè]tres?\b").unwrap();
+        let pre = prefilter(&Matcher::Pattern(exact.clone()), true).unwrap();
+        for text in [
+            "Parametre du compte",
+            "les paramètres",
+            "aucun",
+            "reparametrer",
+        ] {
+            if exact.is_match(text) {
+                assert!(pre.is_match(text), "{text}");
+            }
+        }
+        assert!(!pre.is_match("aucun"));
+    }
 }
 
 #[cfg(test)]

@@ -165,6 +165,9 @@ fn find(
     let Some(hay) = seg.text.get(within.clone()) else {
         return;
     };
+    if rule.prefilter.as_ref().is_some_and(|p| !p.is_match(hay)) {
+        return;
+    }
     let base = within.start;
     let mut push = |range: Range<usize>, right: Option<String>, replacement, spelling| {
         let range = base + range.start..base + range.end;
