@@ -88,7 +88,13 @@ impl Engine {
         let results: Vec<(SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>)> = files
             .par_iter()
             .enumerate()
-            .map(|(i, f)| self.check_file(i, f))
+            .map(|(i, f)| {
+                self.check_file(
+                    i,
+                    f,
+                    report.is_none_or(|r| r.get(i).copied().unwrap_or(false)),
+                )
+            })
             .collect();
         let mut outcome = Outcome::default();
         let mut summaries = Vec::with_capacity(results.len());
@@ -129,17 +135,22 @@ impl Engine {
         }
     }
 
+    /// Reads, parses and checks one guide. A guide whose findings will not be
+    /// `reported` (changed-files mode) is only summarized for the corpus pass:
+    /// its own rules would produce findings that are thrown away.
     fn check_file(
         &self,
         index: usize,
         file: &GuideFile,
+        reported: bool,
     ) -> (SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>) {
         // The text of a readable guide is dropped here, whatever its findings:
         // peak memory stays at the summaries. The reporter reads again the
         // guides whose findings survive selection (see `reload_sources`).
         let (text, findings, summary, suppressions) = match read_guide(index, &file.path) {
             Read::Text(text) => {
-                let (findings, summary, suppressions) = self.check_guide(index, file, &text);
+                let (findings, summary, suppressions) =
+                    self.check_guide(index, file, &text, reported);
                 (None, findings, summary, suppressions)
             }
             Read::Unreadable { shown, finding } => {
@@ -159,11 +170,18 @@ impl Engine {
         index: usize,
         file: &GuideFile,
         text: &str,
+        reported: bool,
     ) -> (Vec<Finding>, GuideSummary, Option<Suppressions>) {
         let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
         let suppressions = Suppressions::parse(text, &guide);
         let facts = extract::extract(&guide, self.lexicon());
-        let (findings, spellings) = self.guide_findings(index, &file.display, text, &guide, &facts);
+        let (findings, spellings) = if reported || self.declarative.has_corpus_rules() {
+            let (findings, spellings) =
+                self.guide_findings(index, &file.display, text, &guide, &facts);
+            (if reported { findings } else { Vec::new() }, spellings)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let mut summary = corpus::summarize(
             index,
             &file.display,
@@ -183,7 +201,7 @@ impl Engine {
         files
             .par_iter()
             .enumerate()
-            .map(|(i, f)| self.check_file(i, f).2)
+            .map(|(i, f)| self.check_file(i, f, false).2)
             .collect()
     }
 

@@ -104,6 +104,14 @@ impl RuleSet {
             .collect()
     }
 
+    /// True when a rule compares spellings across the corpus, so every guide's
+    /// spellings are needed even when its own findings are not reported.
+    pub fn has_corpus_rules(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.kind == RuleKind::Consistency && r.within == Within::Corpus)
+    }
+
     /// Runs every rule that applies to the guide of `ctx`; returns what the
     /// corpus-wide consistency rules need of it.
     pub fn check_guide(&self, ctx: &GuideContext<'_>, out: &mut Vec<Finding>) -> Vec<SpellingUse> {
