@@ -243,6 +243,7 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
     }
     let mut prev_end = sentence.start;
     let mut prev_was_port = false;
+    let mut window_is_previous_tail = false;
     for (c, (members, join_mode)) in chains.iter().enumerate() {
         let first = &toks[members[0]];
         let last = &toks[members[members.len() - 1]];
@@ -256,17 +257,53 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         let tail = if tail.contains(':') { "" } else { tail };
         prev_end = last.range.end;
 
-        let protocol = lex
+        // "993 pour IMAP, 995 pour POP3": when the previous value took its
+        // words from its tail, those same words open this value's window and
+        // are not this value's: read its own tail first.
+        let (own, other) = if window_is_previous_tail {
+            (tail, window)
+        } else {
+            (window, tail)
+        };
+        let own_base = if window_is_previous_tail {
+            last.range.end
+        } else {
+            first.range.start - window.len()
+        };
+        let other_base = if window_is_previous_tail {
+            first.range.start - window.len()
+        } else {
+            last.range.end
+        };
+        let own_protocol = lex
             .protocols
-            .single(window)
-            .map(|(p, r)| (p, prev_end_shift(r, first.range.start - window.len())))
-            .or_else(|| {
-                lex.protocols
-                    .single(tail)
-                    .map(|(p, r)| (p, prev_end_shift(r, last.range.end)))
-            });
-        let direction = lex.direction(window).or_else(|| lex.direction(tail));
-        let security = lex.security(window).or_else(|| lex.security(tail));
+            .single(own)
+            .map(|(p, r)| (p, prev_end_shift(r, own_base)));
+        let other_protocol = || {
+            lex.protocols
+                .single(other)
+                .map(|(p, r)| (p, prev_end_shift(r, other_base)))
+        };
+        let protocol = if window_is_previous_tail {
+            own_protocol
+        } else {
+            own_protocol.or_else(other_protocol)
+        };
+        let direction = if window_is_previous_tail {
+            lex.direction(own)
+        } else {
+            lex.direction(own).or_else(|| lex.direction(other))
+        };
+        let security = if window_is_previous_tail {
+            lex.security(own)
+        } else {
+            lex.security(own).or_else(|| lex.security(other))
+        };
+        let tail_names = lex.protocols.single(tail).is_some() || lex.direction(tail).is_some();
+        let window_names =
+            lex.protocols.single(window).is_some() || lex.direction(window).is_some();
+        let took_from_tail = tail_names && (window_is_previous_tail || !window_names);
+        window_is_previous_tail = took_from_tail && !tail.is_empty();
         let labelled = window.contains(':');
         let mode = if members.len() > 1 {
             if *join_mode == Mode::Setting {
@@ -474,6 +511,24 @@ mod tests {
         assert_eq!(r[0].protocol.as_ref().map(|p| p.0), Some(Protocol::Smtp));
         assert_eq!(r[0].direction, Some(Direction::Outgoing));
         assert_eq!(r[0].mode, Mode::Setting);
+    }
+
+    #[test]
+    fn protocols_named_after_each_port() {
+        let r =
+            raws("Utilisez les ports 993 pour IMAP, 995 pour POP3 et 465 pour le serveur sortant.");
+        let got: Vec<(RawValue, Option<Protocol>, Option<Direction>)> = r
+            .into_iter()
+            .map(|x| (x.value, x.protocol.map(|p| p.0), x.direction))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (RawValue::Port(993), Some(Protocol::Imap), None),
+                (RawValue::Port(995), Some(Protocol::Pop3), None),
+                (RawValue::Port(465), None, Some(Direction::Outgoing)),
+            ]
+        );
     }
 
     #[test]
