@@ -29,9 +29,11 @@ pub struct Segment<'a> {
     scope: Scope,
     text: &'a str,
     map: Map<'a>,
+    /// Ranges of `text` that are inline code, computed once for all rules.
+    code: Vec<Range<usize>>,
 }
 
-impl Segment<'_> {
+impl<'a> Segment<'a> {
     fn src_span(&self, range: Range<usize>) -> Span {
         match &self.map {
             Map::Run(run) => run.src_span(range),
@@ -40,10 +42,16 @@ impl Segment<'_> {
         }
     }
 
-    fn code_ranges(&self) -> Vec<Range<usize>> {
-        match self.map {
+    fn new(scope: Scope, text: &'a str, map: Map<'a>) -> Self {
+        let code = match map {
             Map::Run(run) => run.code_ranges(),
             _ => Vec::new(),
+        };
+        Segment {
+            scope,
+            text,
+            map,
+            code,
         }
     }
 }
@@ -51,11 +59,7 @@ impl Segment<'_> {
 /// Every text of `guide` (whose source is `text`), in document order.
 pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
     let mut out = Vec::new();
-    let run = |scope, run: &'a TextRun| Segment {
-        scope,
-        text: &run.text,
-        map: Map::Run(run),
-    };
+    let run = |scope, run: &'a TextRun| Segment::new(scope, &run.text, Map::Run(run));
     for block in &guide.blocks {
         match &block.kind {
             BlockKind::Heading { text, .. } => out.push(run(Scope::Headings, text)),
@@ -68,11 +72,11 @@ pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
             BlockKind::Code => {
                 if let Some(code) = text.get(block.span.clone()) {
                     let (start, body) = code_body(code);
-                    out.push(Segment {
-                        scope: Scope::Code,
-                        text: body,
-                        map: Map::Verbatim(block.span.start + start),
-                    });
+                    out.push(Segment::new(
+                        Scope::Code,
+                        body,
+                        Map::Verbatim(block.span.start + start),
+                    ));
                 }
             }
         }
@@ -83,11 +87,7 @@ pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
             Some(i) if !link.url.is_empty() => Map::Verbatim(link.span.start + i),
             _ => Map::Whole(link.span.clone()),
         };
-        out.push(Segment {
-            scope: Scope::LinkUrls,
-            text: &link.url,
-            map,
-        });
+        out.push(Segment::new(Scope::LinkUrls, &link.url, map));
     }
     out
 }
@@ -132,7 +132,7 @@ pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
     let mut out = Vec::new();
     let reads_code = rule.scope.contains(&Scope::Code);
     for seg in segments {
-        let code = seg.code_ranges();
+        let code = &seg.code;
         if rule.scope.contains(&seg.scope) {
             let overlaps_code =
                 |r: &Range<usize>| code.iter().any(|c| c.start < r.end && r.start < c.end);
@@ -144,7 +144,7 @@ pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
                 &mut out,
             );
         } else if reads_code {
-            for c in &code {
+            for c in code {
                 find(rule, seg, c.clone(), &mut |_| true, &mut out);
             }
         }
