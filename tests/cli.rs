@@ -1,32 +1,14 @@
 //! Command-line tests against the built binary: exit codes, formats, paths, spec errors.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn guidelint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_guidelint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
+
+use common::{BAD, GOOD, guidelint, stderr, stdout};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const BAD: &str = "## Paramètres en IMAP\n\n- Mon serveur de messagerie pour courrier entrant est un serveur : **POP3**\n- Port : **993**\n";
-const GOOD: &str =
-    "## Paramètres en IMAP\n\n- Serveur entrant : **ssl0.ovh.net**\n- Port : **993**\n";
 
 #[test]
 fn seeds_exit_one_with_json_findings() {

@@ -3,31 +3,15 @@
 //! (or to the library) next to a guide with a known mistake, and checks that
 //! the odd file gets its own finding and the other guide is still checked.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{BAD, guidelint, stderr, stdout};
 
 use guidelint::engine::Engine;
 use guidelint::guide::GuideKind;
-
-/// A guide with a known mistake: GL201 at 4:12 (993 under a POP3 statement).
-const BAD: &str = "## Paramètres en IMAP\n\n- Mon serveur de messagerie pour courrier entrant est un serveur : **POP3**\n- Port : **993**\n";
-
-fn guidelint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_guidelint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Runs `check <args> --format json` in `dir` and returns the exit code and findings.
 fn json(args: &[&str], dir: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
