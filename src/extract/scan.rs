@@ -223,7 +223,11 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         return;
     }
     let vocab = lex.vocab;
-    let required = vocab.required.is_match(&text[sentence.clone()]);
+    // Whether the sentence is an instruction: looked up once, only if a
+    // single unlabelled port needs it.
+    let mut required: Option<bool> = None;
+    let mut is_required =
+        || *required.get_or_insert_with(|| vocab.required.is_match(&text[sentence.clone()]));
     // Group tokens into chains: "995 ou 110" is one chain of two.
     let mut chains: Vec<(Vec<usize>, Mode)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
@@ -247,7 +251,27 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
     for (c, (members, join_mode)) in chains.iter().enumerate() {
         let first = &toks[members[0]];
         let last = &toks[members[members.len() - 1]];
-        let window = &text[prev_end..first.range.start];
+        let window_start = prev_end;
+        let window = &text[window_start..first.range.start];
+        prev_end = last.range.end;
+
+        // What the value is decides whether its words are read at all: most
+        // numbers in prose (versions, steps, sizes) are not ports, and their
+        // words are the costliest lookups of the scan.
+        let is_value = if first.host {
+            vocab.server.is_match(window)
+        } else {
+            let port_word = vocab.port.is_match(window);
+            let continues =
+                prev_was_port && !window.contains(':') && !vocab.server.is_match(window);
+            (port_word || continues) && !followed_by_unit(text, last.range.end, vocab)
+        };
+        prev_was_port = !first.host && is_value;
+        if !is_value {
+            window_is_previous_tail = false;
+            continue;
+        }
+
         let next_start = chains
             .get(c + 1)
             .map(|(m, _)| toks[m[0]].range.start)
@@ -255,105 +279,90 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         let tail = &text[last.range.end..next_start];
         // A tail is only this value's own words when no other label starts in it.
         let tail = if tail.contains(':') { "" } else { tail };
-        prev_end = last.range.end;
 
         // "993 pour IMAP, 995 pour POP3": when the previous value took its
         // words from its tail, those same words open this value's window and
         // are not this value's: read its own tail first.
-        let (own, other) = if window_is_previous_tail {
-            (tail, window)
+        let (own, own_base, other, other_base) = if window_is_previous_tail {
+            (tail, last.range.end, window, window_start)
         } else {
-            (window, tail)
+            (window, window_start, tail, last.range.end)
         };
-        let own_base = if window_is_previous_tail {
-            last.range.end
+        let window_protocol = lex.protocols.single(window);
+        let tail_protocol = lex.protocols.single(tail);
+        let (own_protocol, other_protocol) = if window_is_previous_tail {
+            (tail_protocol.clone(), window_protocol.clone())
         } else {
-            first.range.start - window.len()
+            (window_protocol.clone(), tail_protocol.clone())
         };
-        let other_base = if window_is_previous_tail {
-            first.range.start - window.len()
-        } else {
-            last.range.end
-        };
-        let own_protocol = lex
-            .protocols
-            .single(own)
-            .map(|(p, r)| (p, prev_end_shift(r, own_base)));
-        let other_protocol = || {
-            lex.protocols
-                .single(other)
-                .map(|(p, r)| (p, prev_end_shift(r, other_base)))
-        };
+        let own_protocol = own_protocol.map(|(p, r)| (p, prev_end_shift(r, own_base)));
         let protocol = if window_is_previous_tail {
             own_protocol
         } else {
-            own_protocol.or_else(other_protocol)
+            own_protocol.or_else(|| other_protocol.map(|(p, r)| (p, prev_end_shift(r, other_base))))
         };
+        let own_direction = lex.direction(own);
+        let other_direction = lex.direction(other);
         let direction = if window_is_previous_tail {
-            lex.direction(own)
+            own_direction
         } else {
-            lex.direction(own).or_else(|| lex.direction(other))
+            own_direction.or(other_direction)
         };
+        let (window_direction, tail_direction) = if window_is_previous_tail {
+            (other_direction, own_direction)
+        } else {
+            (own_direction, other_direction)
+        };
+        let tail_names = tail_protocol.is_some() || tail_direction.is_some();
+        let window_names = window_protocol.is_some() || window_direction.is_some();
+        let took_from_tail = tail_names && (window_is_previous_tail || !window_names);
+        window_is_previous_tail = took_from_tail && !tail.is_empty();
+
+        if first.host {
+            if direction.is_none() && window_protocol.is_none() {
+                continue;
+            }
+            let mode = chain_mode(
+                members.len(),
+                *join_mode,
+                window.contains(':'),
+                &mut is_required,
+            );
+            for &m in members {
+                let r = toks[m].range.clone();
+                out.push(Raw {
+                    value: RawValue::Host(text[r.clone()].to_string()),
+                    range: r,
+                    protocol: protocol.clone(),
+                    direction,
+                    security: None,
+                    mode,
+                });
+            }
+            // "Serveur POP3 : host" also states the server's protocol.
+            if let Some((p, r)) = window_protocol {
+                out.push(Raw {
+                    value: RawValue::Protocol(p),
+                    range: prev_end_shift(r, window_start),
+                    protocol: None,
+                    direction: Some(p.direction()),
+                    security: None,
+                    mode: Mode::Setting,
+                });
+            }
+            continue;
+        }
         let security = if window_is_previous_tail {
             lex.security(own)
         } else {
             lex.security(own).or_else(|| lex.security(other))
         };
-        let tail_names = lex.protocols.single(tail).is_some() || lex.direction(tail).is_some();
-        let window_names =
-            lex.protocols.single(window).is_some() || lex.direction(window).is_some();
-        let took_from_tail = tail_names && (window_is_previous_tail || !window_names);
-        window_is_previous_tail = took_from_tail && !tail.is_empty();
-        let labelled = window.contains(':');
-        let mode = if members.len() > 1 {
-            if *join_mode == Mode::Setting {
-                Mode::Listing
-            } else {
-                *join_mode
-            }
-        } else if labelled || required {
-            Mode::Setting
-        } else {
-            Mode::Listing
-        };
-
-        if first.host {
-            let server_context = vocab.server.is_match(window)
-                && (direction.is_some() || lex.protocols.single(window).is_some());
-            if server_context {
-                for &m in members {
-                    let r = toks[m].range.clone();
-                    out.push(Raw {
-                        value: RawValue::Host(text[r.clone()].to_string()),
-                        range: r,
-                        protocol: protocol.clone(),
-                        direction,
-                        security: None,
-                        mode,
-                    });
-                }
-                // "Serveur POP3 : host" also states the server's protocol.
-                if let Some((p, r)) = lex.protocols.single(window) {
-                    out.push(Raw {
-                        value: RawValue::Protocol(p),
-                        range: prev_end_shift(r, first.range.start - window.len()),
-                        protocol: None,
-                        direction: Some(p.direction()),
-                        security: None,
-                        mode: Mode::Setting,
-                    });
-                }
-            }
-            prev_was_port = false;
-            continue;
-        }
-        let port_word = vocab.port.is_match(window);
-        let continues = prev_was_port && !window.contains(':') && !vocab.server.is_match(window);
-        let is_port = (port_word || continues) && !followed_by_unit(text, last.range.end, vocab);
-        prev_was_port = is_port;
-        if !is_port {
-            continue;
-        }
+        let mode = chain_mode(
+            members.len(),
+            *join_mode,
+            window.contains(':'),
+            &mut is_required,
+        );
         for &m in members {
             let r = toks[m].range.clone();
             let Ok(port) = text[r.clone()].parse::<u16>() else {
@@ -371,6 +380,27 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
                 mode,
             });
         }
+    }
+}
+
+/// How a chain of values is stated: a list of several, or one value that is a
+/// setting when labelled (`Port : 993`) or part of an instruction.
+fn chain_mode(
+    members: usize,
+    join_mode: Mode,
+    labelled: bool,
+    required: impl FnOnce() -> bool,
+) -> Mode {
+    if members > 1 {
+        if join_mode == Mode::Setting {
+            Mode::Listing
+        } else {
+            join_mode
+        }
+    } else if labelled || required() {
+        Mode::Setting
+    } else {
+        Mode::Listing
     }
 }
 
