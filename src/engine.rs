@@ -175,9 +175,10 @@ impl Engine {
         let guide = Guide::parse(text, kind_of(&file.path), &self.vocab);
         let suppressions = Suppressions::parse(text, &guide);
         let facts = extract::extract(&guide, self.lexicon());
+        let product = self.product_index(&file.display, &guide);
         let (findings, spellings) = if reported || self.declarative.has_corpus_rules() {
             let (findings, spellings) =
-                self.guide_findings(index, &file.display, text, &guide, &facts);
+                self.guide_findings(index, &file.display, text, &guide, &facts, product);
             (if reported { findings } else { Vec::new() }, spellings)
         } else {
             (Vec::new(), Vec::new())
@@ -189,9 +190,11 @@ impl Engine {
             text,
             &guide,
             &facts,
+            product,
             &self.config,
         );
         summary.spellings = spellings;
+        summary.shrink();
         (findings, summary, suppressions)
     }
 
@@ -214,6 +217,17 @@ impl Engine {
         catalog
     }
 
+    /// The spec product `guide` (at `path`) is attributed to, by index.
+    fn product_index(&self, path: &str, guide: &Guide) -> Option<usize> {
+        let fm = guide
+            .front_matter
+            .as_ref()
+            .and_then(|f| f.value.as_ref().ok());
+        self.spec
+            .as_ref()?
+            .product_index(path, guide.front_matter_str("title"), fm)
+    }
+
     /// The matchers fact extraction uses.
     pub fn lexicon(&self) -> Lexicon<'_> {
         Lexicon {
@@ -233,7 +247,10 @@ impl Engine {
     ) -> Vec<Finding> {
         let guide = Guide::parse(text, kind, &self.vocab);
         let facts = extract::extract(&guide, self.lexicon());
-        let mut findings = self.guide_findings(index, path, text, &guide, &facts).0;
+        let product = self.product_index(path, &guide);
+        let mut findings = self
+            .guide_findings(index, path, text, &guide, &facts, product)
+            .0;
         if let Some(mut s) = Suppressions::parse(text, &guide) {
             findings.retain(|f| !s.suppresses(f));
             findings.extend(s.unused(index, &self.catalog()));
@@ -250,9 +267,9 @@ impl Engine {
         text: &str,
         guide: &Guide,
         facts: &[extract::Fact],
+        product: Option<usize>,
     ) -> (Vec<Finding>, Vec<declarative::SpellingUse>) {
         let mut findings = front_matter_findings(index, guide);
-        let title = guide.front_matter_str("title");
         let ctx = GuideContext {
             file: index,
             path,
@@ -261,13 +278,7 @@ impl Engine {
             guide,
             facts,
             spec: self.spec.as_ref(),
-            product: self.spec.as_ref().and_then(|s| {
-                let fm = guide
-                    .front_matter
-                    .as_ref()
-                    .and_then(|f| f.value.as_ref().ok());
-                s.product_of(path, title, fm)
-            }),
+            product: self.spec.as_ref().and_then(|s| s.products.get(product?)),
             protocols: &self.protocols,
         };
         rules::check_guide(&ctx, &mut findings);

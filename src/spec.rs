@@ -484,6 +484,17 @@ impl Spec {
             .or_else(|| self.products.first())
     }
 
+    /// The index in [`Spec::products`] of [`Spec::product_of`]'s answer.
+    pub fn product_index(
+        &self,
+        path: &str,
+        title: Option<&str>,
+        front_matter: Option<&serde_yaml::Mapping>,
+    ) -> Option<usize> {
+        let product = self.product_of(path, title, front_matter)?;
+        self.products.iter().position(|p| std::ptr::eq(p, product))
+    }
+
     /// The product whose `match` claims the guide, if one does (no default).
     pub fn claiming(
         &self,

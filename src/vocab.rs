@@ -150,6 +150,13 @@ impl WordRegex {
     pub fn is_match(&self, text: &str) -> bool {
         self.find_iter(text).next().is_some()
     }
+
+    /// The exact pattern's match starting at `at`, if any (the text before
+    /// `at` still counts for `\b`).
+    pub fn match_at(&self, text: &str, at: usize) -> Option<Range<usize>> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        self.exact.find(input).map(|m| m.range())
+    }
 }
 
 /// The offset just after the character at `at` (or past the end).
@@ -196,9 +203,10 @@ impl Matcher {
 
     /// True when `text` starts with a phrase (after leading spaces).
     pub fn starts(&self, text: &str) -> bool {
-        let trimmed = text.trim_start();
-        let lead = text.len() - trimmed.len();
-        self.find_iter(text).next().is_some_and(|r| r.start == lead)
+        let lead = text.len() - text.trim_start().len();
+        self.re
+            .as_ref()
+            .is_some_and(|re| re.match_at(text, lead).is_some())
     }
 }
 

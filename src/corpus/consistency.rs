@@ -13,7 +13,6 @@ use regex::Regex;
 
 use super::GuideSummary;
 use crate::extract::{Fact, Limit, Value};
-use crate::guide::Guide;
 use crate::spec::{Direction, Product, Protocol, Spec};
 
 /// Guides backing a value before the consensus flags outliers.
@@ -45,8 +44,8 @@ pub struct FactSummary {
     pub kind: FactKind,
     /// The value, normalized for comparison (hosts and URLs lowercased).
     pub value: String,
-    /// The value as written.
-    pub shown: String,
+    /// The value as written, when it differs from `value`.
+    pub written: Option<Box<str>>,
     /// The protocol the fact is about.
     pub protocol: Option<Protocol>,
     /// Incoming or outgoing server.
@@ -87,11 +86,16 @@ impl FactSummary {
     }
 
     /// The fact as writers read it: "port 993 for IMAP (incoming) over SSL".
+    /// The value as written.
+    pub fn shown(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.value)
+    }
+
     pub fn describe(&self) -> String {
         format!(
             "{} {}{}",
             self.kind_name(),
-            self.shown,
+            self.shown(),
             self.slot().describe()
         )
     }
@@ -138,14 +142,13 @@ impl Slot {
 pub struct GuideFacts {
     /// The facts, in document order.
     pub items: Vec<FactSummary>,
-    /// The front-matter title.
-    pub title: Option<String>,
-    /// The front matter, for product attribution.
-    pub front_matter: Option<serde_yaml::Mapping>,
+    /// The spec product the guide is attributed to (index in
+    /// [`Spec::products`]), decided in the per-guide pass.
+    pub product: Option<usize>,
 }
 
-/// The compact facts of a parsed guide.
-pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
+/// The compact facts of a parsed guide attributed to the `product` at that index of the spec.
+pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
     let items = facts
         .iter()
         .map(|f| {
@@ -165,8 +168,8 @@ pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
             let setting = matches!(kind, FactKind::Port | FactKind::Host | FactKind::Protocol);
             FactSummary {
                 kind,
+                written: (shown != value).then(|| shown.into_boxed_str()),
                 value,
-                shown,
                 protocol: if setting { f.protocol } else { None },
                 direction: if setting { f.direction } else { None },
                 ssl: f.security.map(|s| s.is_ssl()),
@@ -174,15 +177,7 @@ pub fn summarize_facts(guide: &Guide, facts: &[Fact]) -> GuideFacts {
             }
         })
         .collect();
-    GuideFacts {
-        items,
-        title: guide.front_matter_str("title").map(str::to_string),
-        front_matter: guide
-            .front_matter
-            .as_ref()
-            .and_then(|f| f.value.as_ref().ok())
-            .cloned(),
-    }
+    GuideFacts { items, product }
 }
 
 static LOCALE_FILE: LazyLock<Regex> = LazyLock::new(|| {
@@ -233,11 +228,7 @@ pub fn translatable(f: &FactSummary) -> bool {
 
 /// The product whose facts a guide states, by id (`""` without a spec).
 pub fn product_of<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> Option<&'a Product> {
-    spec?.product_of(
-        &s.path,
-        s.facts.title.as_deref(),
-        s.facts.front_matter.as_ref(),
-    )
+    spec?.products.get(s.facts.product?)
 }
 
 /// True when the guide's product in the spec says nothing about `slot`: the
@@ -297,7 +288,7 @@ impl Votes {
                     .entry((product.clone(), slot))
                     .or_default()
                     .entry(f.value.clone())
-                    .or_insert_with(|| (BTreeSet::new(), f.shown.clone()))
+                    .or_insert_with(|| (BTreeSet::new(), f.shown().to_string()))
                     .0
                     .insert(s.file);
             }

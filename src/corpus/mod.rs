@@ -114,9 +114,11 @@ pub fn summarize(
     text: &str,
     guide: &Guide,
     facts: &[Fact],
+    product: Option<usize>,
     config: &Config,
 ) -> GuideSummary {
     let mut summary = summary::summarize(file, path, fs_path, text, guide, config);
-    summary.facts = consistency::summarize_facts(guide, facts);
+    summary.facts = consistency::summarize_facts(facts, product);
+    summary.shrink();
     summary
 }

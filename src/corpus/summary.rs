@@ -69,6 +69,19 @@ pub struct GuideSummary {
     pub spellings: Vec<crate::declarative::SpellingUse>,
 }
 
+impl GuideSummary {
+    /// Gives back the spare capacity of its lists: twenty thousand summaries
+    /// are held at once, and a list collected from a filter can hold twice
+    /// what it needs.
+    pub fn shrink(&mut self) {
+        self.agreed.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.facts.items.shrink_to_fit();
+        self.spellings.shrink_to_fit();
+    }
+}
+
 /// Builds the summary of a parsed guide whose source is `text`.
 pub fn summarize(
     file: usize,

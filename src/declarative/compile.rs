@@ -17,7 +17,7 @@ use crate::data::{self, DataError};
 use crate::diagnostic::Severity;
 
 /// Largest compiled program one pattern may produce (the regex crate's limit).
-const PATTERN_SIZE_LIMIT: usize = 4 << 20;
+pub(crate) const PATTERN_SIZE_LIMIT: usize = 4 << 20;
 
 /// Placeholders messages and help lines may use.
 const PLACEHOLDERS: &[&str] = &["match", "right", "count", "limit", "other"];

@@ -14,6 +14,7 @@
 
 pub mod compile;
 pub mod docs;
+pub mod filter;
 pub mod lang;
 pub mod locate;
 pub mod model;
@@ -40,6 +41,8 @@ const MAX_RULE_FILE_BYTES: u64 = 4 << 20;
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
+    /// Rules out, in one scan per guide, the rules that cannot match in it.
+    filter: Option<filter::GuideFilter>,
 }
 
 /// The uses of each spelling of a corpus-wide consistency rule in one guide
@@ -82,7 +85,8 @@ impl RuleSet {
             rules.extend(compile::compile_file(name, text)?);
         }
         compile::check_unique(&rules, &sources)?;
-        Ok(RuleSet { rules })
+        let filter = filter::GuideFilter::new(&rules);
+        Ok(RuleSet { rules, filter })
     }
 
     /// The compiled rules.
@@ -125,8 +129,15 @@ impl RuleSet {
         };
         let language = std::cell::OnceCell::new();
         let segments = scan::segments(ctx.guide, ctx.text);
+        let candidates = self.filter.as_ref().map(|f| f.candidates(&segments));
         for (index, rule) in self.rules.iter().enumerate() {
             if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
+                continue;
+            }
+            if candidates
+                .as_ref()
+                .is_some_and(|c| !c.get(index).copied().unwrap_or(true))
+            {
                 continue;
             }
             if !rule.languages.is_empty()

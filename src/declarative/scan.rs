@@ -34,6 +34,11 @@ pub struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
+    /// The segment's text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     fn src_span(&self, range: Range<usize>) -> Span {
         match &self.map {
             Map::Run(run) => run.src_span(range),

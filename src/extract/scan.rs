@@ -148,6 +148,10 @@ impl Lexicon<'_> {
 /// Finds the values of `text` and what their surrounding words say.
 pub fn scan(text: &str, lex: Lexicon<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
+    if !may_hold_tokens(text) {
+        protocol_labels(text, lex, &mut out);
+        return out;
+    }
     let mut sentence_start = 0;
     for end in SENTENCE_END
         .find_iter(text)
@@ -162,6 +166,16 @@ pub fn scan(text: &str, lex: Lexicon<'_>) -> Vec<Raw> {
     protocol_labels(text, lex, &mut out);
     out.sort_by_key(|r| r.range.start);
     out
+}
+
+/// False when `text` can hold no token: a number needs a digit, a host name
+/// a dot followed by a letter. Most prose holds neither.
+fn may_hold_tokens(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().any(u8::is_ascii_digit)
+        || bytes
+            .windows(2)
+            .any(|w| w[0] == b'.' && w[1].is_ascii_alphabetic())
 }
 
 struct Token {
@@ -422,6 +436,10 @@ fn followed_by_unit(text: &str, pos: usize, vocab: &Vocabulary) -> bool {
 
 /// "… est un serveur : **POP3**": a server-type label followed by a protocol name.
 fn protocol_labels(text: &str, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
+    // The label is followed by a protocol name: text naming none has no label.
+    if lex.protocols.mentions(text).next().is_none() {
+        return;
+    }
     for label in lex.vocab.server_type.find_iter(text) {
         let after = &text[label.end..];
         let skip = after

@@ -260,9 +260,10 @@ fn sentence_limits(
     if numbers.is_empty() {
         return;
     }
-    let quota = v.quota.is_match(s);
-    let attachment = v.attachment.is_match(s);
-    let recipients = v.recipients.is_match(s);
+    // Each sentence-wide word is looked up once, and only when a number's unit asks.
+    let quota = std::cell::OnceCell::new();
+    let attachment = std::cell::OnceCell::new();
+    let recipients = std::cell::OnceCell::new();
     for (i, r) in numbers.iter().enumerate() {
         let Ok(n) = s[r.clone()].parse::<u64>() else {
             continue;
@@ -280,19 +281,24 @@ fn sentence_limits(
                 None
             }
         } else if v.gigabytes.starts(after) {
-            quota.then_some(Limit::MailboxQuotaGb)
+            quota
+                .get_or_init(|| v.quota.is_match(s))
+                .then_some(Limit::MailboxQuotaGb)
         } else if v.megabytes.starts(after) {
-            attachment.then(|| {
-                if v.webmail.is_match(after) {
-                    Limit::AttachmentWebmailMb
-                } else {
-                    Limit::AttachmentClientMb
-                }
-            })
+            attachment
+                .get_or_init(|| v.attachment.is_match(s))
+                .then(|| {
+                    if v.webmail.is_match(after) {
+                        Limit::AttachmentWebmailMb
+                    } else {
+                        Limit::AttachmentClientMb
+                    }
+                })
         } else {
             let word = after.trim_start();
             let counted = word.starts_with(char::is_alphabetic) && after.len() > word.len();
-            (recipients && counted).then_some(Limit::RecipientsInCopy)
+            (counted && *recipients.get_or_init(|| v.recipients.is_match(s)))
+                .then_some(Limit::RecipientsInCopy)
         };
         if let Some(limit) = limit {
             let span = run.src_span(sentence.start + r.start..sentence.start + r.end);

@@ -39,7 +39,7 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
                     f.span.clone(),
                     format!(
                         "{count} guides give {shown}{what}; this one gives {}",
-                        f.shown
+                        f.shown()
                     ),
                 )
                 .label(format!("{count} guides give {shown}"))

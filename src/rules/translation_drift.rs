@@ -128,12 +128,14 @@ fn compare(
                         "this translation ({}) gives {}; {ref_name} gives {}",
                         locale.name,
                         here.describe(),
-                        f.shown
+                        f.shown()
                     ),
                 )
                 .label(format!(
                     "{} here, {} in {}",
-                    here.shown, f.shown, reference.name
+                    here.shown(),
+                    f.shown(),
+                    reference.name
                 ))
                 .help(format!(
                     "state {} as every locale does, or fix {ref_name}",
@@ -142,7 +144,7 @@ fn compare(
                 .related_in(
                     reference.file,
                     f.span.clone(),
-                    format!("{} in {}", f.shown, reference.name),
+                    format!("{} in {}", f.shown(), reference.name),
                 ),
             );
             continue;
@@ -150,9 +152,9 @@ fn compare(
         let (span, label) = match last_shared {
             Some(prev) => (
                 prev.span.clone(),
-                format!("{} is missing after this", f.shown),
+                format!("{} is missing after this", f.shown()),
             ),
-            None => (0..0, format!("{} is missing", f.shown)),
+            None => (0..0, format!("{} is missing", f.shown())),
         };
         out.push(
             Finding::new(
