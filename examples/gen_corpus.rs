@@ -1064,7 +1064,9 @@ fn write_section(out: &mut String, rng: &mut Rng, page: &mut Page<'_>, sec: Sec)
                 let link = page.corpus.link(Rng::new(rng.next()), folder, page.locale);
                 let _ = writeln!(out, "{link}\n");
             }
-            if folder.product == Product::MxPlan && (rng.chance(300) || page.mistake(Mistake::OldWebmail)) {
+            if folder.product == Product::MxPlan
+                && (rng.chance(300) || page.mistake(Mistake::OldWebmail))
+            {
                 webmail(out, page);
             }
             if fr {
@@ -1415,10 +1417,7 @@ fn write_export(out: &mut String, own: &mut Rng, page: &Page<'_>) {
     let product = folder.product.name();
     let host = host_of(page).to_ascii_uppercase();
     if fr {
-        let _ = writeln!(
-            out,
-            "{product} : Guide de con figuration sur {client}\n"
-        );
+        let _ = writeln!(out, "{product} : Guide de con figuration sur {client}\n");
         let _ = writeln!(
             out,
             "Retrouvez ici les informations pour con figurer votre adresse e-mail sur {client}.\n"
@@ -1471,10 +1470,7 @@ fn write_export(out: &mut String, own: &mut Rng, page: &Page<'_>) {
                     " {p} configuration\n\n{p} configuration with SSL enabled or disabled: \n"
                 );
                 out.push_str("E-mail address: your full e-mail address.\nPassword: the password you set in the Control Panel.\n");
-                let _ = writeln!(
-                    out,
-                    "Incoming server: the server receiving e-mails: {host}"
-                );
+                let _ = writeln!(out, "Incoming server: the server receiving e-mails: {host}");
                 let _ = writeln!(
                     out,
                     "Incoming server port: the port of the incoming server: {ssl} or {plain}"
@@ -1510,7 +1506,9 @@ fn export_hosted(out: &mut String, fr: bool, host: &str) {
             out,
             "Serveur sortant : Le serveur d'envoi des e-mails : {host}\nPort serveur sortant : Le port du serveur sortant : 587 (STARTTLS)\n"
         );
-        out.push_str("Vous devez obligatoirement activer l'authentification du serveur sortant SMTP.\n\n");
+        out.push_str(
+            "Vous devez obligatoirement activer l'authentification du serveur sortant SMTP.\n\n",
+        );
         out.push_str("Les e-mails restent sur le serveur : vous les retrouvez sur chacun de vos appareils et depuis le webmail.\n\n");
     } else {
         out.push_str(" IMAP configuration\n\nIMAP configuration with SSL: \n\n");
