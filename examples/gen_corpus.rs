@@ -1385,7 +1385,11 @@ const FILLER_EN: [&str; 8] = [
 
 /// A paragraph of prose; returns the bytes it is counted for (the same in every language).
 fn filler(out: &mut String, rng: &mut Rng, page: &mut Page<'_>) -> usize {
-    let i = rng.below(FILLER_FR.len());
+    let mut i = rng.below(FILLER_FR.len());
+    if i == 1 && page.folder.product.hosted() {
+        // Email Pro and Exchange offer no POP: their guides do not describe it.
+        i = 0;
+    }
     let with_link = rng.chance(250);
     let link_rng = Rng::new(rng.next());
     let with_image = rng.chance(80);
