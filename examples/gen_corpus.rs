@@ -9,6 +9,14 @@
 //! folder is planned from `(seed, folder index)` alone, so a guide can link to
 //! another folder's headings without the corpus ever being held in memory:
 //! guides are written one by one.
+//!
+//! Like a real docs repository, the translations of a folder are parallel: one
+//! plan per folder (front matter, sections, images, hosts, ports, security,
+//! product), drawn from one stream that every locale replays; only the words
+//! differ. Each guide keeps one spelling (`e-mail`, or `email` in some English
+//! guides) and gives its product's servers (MX Plan, Email Pro, Exchange, as in
+//! `rules/spec.yaml`). The seeds' mistakes are a sprinkling: each kind in a few
+//! per mille of the folders or guides (see [`Mistake`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -284,9 +292,85 @@ fn page_ids(headings: &[Heading]) -> Vec<String> {
     ids
 }
 
-/// One guide folder, planned from `(seed, index)` alone.
+/// The product a folder documents: its universe, hosts and ports follow from it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Product {
+    MxPlan,
+    EmailPro,
+    Exchange,
+}
+
+impl Product {
+    fn universe(self) -> &'static str {
+        match self {
+            Product::MxPlan => "emails",
+            Product::EmailPro => "emails-pro",
+            Product::Exchange => "exchange",
+        }
+    }
+
+    /// The product's name, in the `e-mail` spelling (`E-mail Pro`; see [`respell`]).
+    fn name(self) -> &'static str {
+        match self {
+            Product::MxPlan => "MX Plan",
+            Product::EmailPro => "E-mail Pro",
+            Product::Exchange => "Exchange",
+        }
+    }
+
+    /// Email Pro and Exchange: IMAP 993 over SSL, SMTP 587 with STARTTLS, nothing else.
+    fn hosted(self) -> bool {
+        self != Product::MxPlan
+    }
+}
+
+/// The seeds' mistakes. Each is planted in a few folders (every locale of the
+/// folder states it, as a translated mistake would) or, for the ones that are
+/// about one translation, in one locale of a few folders.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mistake {
+    /// "POP3" on port 993 in an IMAP section.
+    Pop3On993,
+    /// Port 465, then "you must use port 587".
+    ContradictorySmtp,
+    /// SSL and non-SSL columns swapped in the port table.
+    SwappedColumns,
+    /// `ssl0.ovh.com` instead of `ssl0.ovh.net`.
+    WrongHost,
+    /// "For a POP configuration (recommended)".
+    PopRecommended,
+    /// The old webmail address `http://webmail.ovh.net/`.
+    OldWebmail,
+    /// A plain `http://` link to the vendor's site.
+    PlainHttpLink,
+    /// One translation keeps the old outgoing port (587 without SSL) the others no longer give.
+    DriftedPort,
+    /// One translation lacks an image the others show.
+    MissingImage,
+    /// A legacy slug (and number) that another folder of the universe holds too.
+    DuplicateSlug,
+}
+
+/// The slug and number the duplicate-slug mistake copies, as in the seeds 000 and 001.
+const SEED_SLUG: &str = "generalites-sur-les-emails-mutualises";
+const SEED_NUMBER: usize = 1474;
+
+/// How sections are written: drawn once per folder, so every translation has the same shape.
+#[derive(Clone, Copy)]
+struct Style {
+    /// 0: settings list, 1: quoted fields, 2: one sentence.
+    incoming: usize,
+    /// Outgoing settings as a nested list rather than quoted fields.
+    outgoing_list: bool,
+    /// The port table with SSL columns only rather than host and both ports.
+    short_table: bool,
+}
+
+/// One guide folder, planned from `(seed, index)` alone: everything its
+/// translations share (front matter, sections, images, facts, mistakes).
 struct Folder {
     index: usize,
+    product: Product,
     universe: &'static str,
     name: String,
     client: &'static str,
@@ -294,33 +378,67 @@ struct Folder {
     legacy: bool,
     slug: String,
     number: usize,
+    /// The legacy `section`: one string for every locale.
+    section: &'static str,
+    order: usize,
+    hidden: bool,
     /// Locales written, and whether each is a plain-text export.
     locales: Vec<(&'static str, bool)>,
     sections: Vec<Section>,
+    /// The incoming and outgoing server.
+    host: String,
+    /// Settings given with SSL (always for Email Pro and Exchange).
+    ssl: bool,
+    /// English text written `email` rather than `e-mail` (French is always `e-mail`).
+    english_email: bool,
+    style: Style,
+    /// The size the guides aim at, in bytes.
+    target: usize,
+    mistake: Option<Mistake>,
+    /// For `DriftedPort` and `MissingImage`: the position in `locales` of the translation at fault.
+    faulty_locale: usize,
 }
+
+/// Legacy `section` values.
+const SECTIONS: [&str; 3] = [
+    "Configuration sur ordinateur",
+    "Configuration sur smartphone ou tablette",
+    "Généralités",
+];
 
 impl Folder {
     fn plan(seed: u64, index: usize) -> Folder {
         let mut rng = Rng::new(derive(seed, index as u64, 0));
-        let universe = if rng.chance(150) {
-            "emails-pro"
-        } else {
-            "emails"
+        let product = match rng.below(1000) {
+            0..=149 => Product::EmailPro,
+            150..=199 => Product::Exchange,
+            _ => Product::MxPlan,
         };
+        let universe = product.universe();
         let general = rng.chance(250);
-        let (client, key) = *rng.pick(&CLIENTS);
+        let client_index = rng.below(CLIENTS.len());
+        let (client, key) = CLIENTS[client_index];
         let name = if general {
             format!("email_general_{index:05}")
         } else {
             format!("email_configuration_{}_{index:05}", key.replace('-', "_"))
         };
-        let slug = if general {
-            format!("generalites-sur-les-emails-mutualises-{index}")
+        let mut slug = if general {
+            format!("{SEED_SLUG}-{index}")
         } else {
             format!("mail-mutualise-guide-configuration-{key}-{index}")
         };
         let legacy = rng.chance(600);
-        let number = 1000 + index;
+        let mut number = 1000 + index;
+        let section = if general {
+            SECTIONS[2]
+        } else if client_index >= 8 && client_index != 12 {
+            SECTIONS[1]
+        } else {
+            SECTIONS[0]
+        };
+        let order = rng.range(1, 20);
+        let hidden = rng.chance(20);
         let count = rng.range(2, 5);
         let mut chosen: Vec<usize> = Vec::with_capacity(count);
         if rng.chance(920) {
@@ -336,7 +454,7 @@ impl Folder {
             }
         }
         chosen.sort_unstable();
-        let locales = chosen
+        let locales: Vec<(&'static str, bool)> = chosen
             .iter()
             .map(|&l| (LOCALES[l], rng.chance(30)))
             .collect();
@@ -348,13 +466,14 @@ impl Folder {
             }
             secs.push(Sec::Errors);
         } else {
-            let first = if rng.chance(700) {
+            // Email Pro and Exchange offer IMAP only.
+            let first = if product.hosted() || rng.chance(700) {
                 Proto::Imap
             } else {
                 Proto::Pop
             };
             secs.extend([Sec::Step(1, first), Sec::Incoming(first), Sec::Outgoing]);
-            if rng.chance(600) {
+            if !product.hosted() && rng.chance(600) {
                 let second = if first == Proto::Imap {
                     Proto::Pop
                 } else {
@@ -376,7 +495,7 @@ impl Folder {
             }
         }
         secs.push(Sec::GoFurther);
-        let sections = secs
+        let sections: Vec<Section> = secs
             .into_iter()
             .enumerate()
             .map(|(i, sec)| {
@@ -394,16 +513,83 @@ impl Folder {
                 }
             })
             .collect();
+        let host = match product {
+            Product::MxPlan if rng.chance(700) => "SSL0.OVH.NET".to_string(),
+            Product::MxPlan => "ssl0.ovh.net".to_string(),
+            Product::EmailPro => "pro1.mail.ovh.net".to_string(),
+            Product::Exchange => format!("ex{}.mail.ovh.net", rng.range(1, 5)),
+        };
+        let ssl = product.hosted() || rng.chance(850);
+        let english_email = product == Product::EmailPro || rng.chance(400);
+        let style = Style {
+            incoming: rng.below(3),
+            outgoing_list: rng.chance(500),
+            short_table: rng.chance(300),
+        };
+        let target = if rng.chance(40) {
+            rng.range(12_000, 24_000)
+        } else {
+            rng.range(3_000, 12_000)
+        };
+        let has = |s: Sec| sections.iter().any(|x| x.sec == s);
+        let has_step = |p: Proto| sections.iter().any(|x| x.sec == Sec::Incoming(p));
+        let md_locales = locales.iter().filter(|(_, txt)| !txt).count();
+        let mx = product == Product::MxPlan;
+        // Each mistake in a few folders only, where it can show.
+        let mistake = match rng.below(1000) {
+            0..=5 if has_step(Proto::Imap) => Some(Mistake::Pop3On993),
+            6..=11 if mx && has(Sec::Outgoing) => Some(Mistake::ContradictorySmtp),
+            12..=15 if mx && has(Sec::Reminder) => Some(Mistake::SwappedColumns),
+            16..=19 if mx => Some(Mistake::WrongHost),
+            20..=27 if mx && has(Sec::Reminder) => Some(Mistake::PopRecommended),
+            28..=35 if mx => Some(Mistake::OldWebmail),
+            36..=43 => Some(Mistake::PlainHttpLink),
+            44..=63
+                if mx
+                    && ssl
+                    && md_locales >= 3
+                    && has(Sec::Outgoing)
+                    && !has(Sec::Reminder)
+                    && !has(Sec::Autoconfig) =>
+            {
+                Some(Mistake::DriftedPort)
+            }
+            64..=71 if md_locales >= 3 => Some(Mistake::MissingImage),
+            72..=77 if legacy => Some(Mistake::DuplicateSlug),
+            _ => None,
+        };
+        if mistake == Some(Mistake::DuplicateSlug) {
+            slug = SEED_SLUG.to_string();
+            number = SEED_NUMBER;
+        }
+        // The translation at fault: a Markdown one other than the first.
+        let mds: Vec<usize> = (0..locales.len()).filter(|&i| !locales[i].1).collect();
+        let faulty_locale = if mds.len() > 1 {
+            mds[1 + rng.below(mds.len() - 1)]
+        } else {
+            usize::MAX
+        };
         Folder {
             index,
+            product,
             universe,
             name,
             client,
             legacy,
             slug,
             number,
+            section,
+            order,
+            hidden,
             locales,
             sections,
+            host,
+            ssl,
+            english_email,
+            style,
+            target,
+            mistake,
+            faulty_locale,
         }
     }
 
@@ -455,7 +641,8 @@ impl Corpus {
     }
 
     /// A Markdown link from a guide of `from` in `locale` to another guide.
-    fn link(&self, rng: &mut Rng, from: &Folder, locale: &str) -> String {
+    /// `rng` is the link's own stream: what it draws differs between locales.
+    fn link(&self, mut rng: Rng, from: &Folder, locale: &str) -> String {
         for _ in 0..4 {
             let j = rng.below(self.folders);
             if j == from.index {
@@ -470,7 +657,7 @@ impl Corpus {
                 continue;
             }
             let ids = page_ids(&target.headings(locale));
-            let anchor = if rng.chance(10) {
+            let anchor = if rng.chance(3) {
                 // An anchor from the old site, as in the seeds: it matches nothing.
                 "configuration_de_windows_mail_partie_2_parametre_du_compte_e-mail".to_string()
             } else {
@@ -551,15 +738,28 @@ pub fn generate(args: &Args) -> std::io::Result<()> {
             images += 1;
         }
         for (l, &(locale, txt)) in corpus.written(&folder).iter().enumerate() {
-            let mut rng = Rng::new(derive(args.seed, index as u64, 1 + l as u64));
+            // What only this translation draws: its date and its own slips.
+            let mut own = Rng::new(derive(args.seed, index as u64, 1 + l as u64));
+            let mut page = Page {
+                corpus: &corpus,
+                folder: &folder,
+                locale,
+                fr: lang_of(locale) == Lang::Fr,
+                at_fault: l == folder.faulty_locale,
+                skipped_image: None,
+            };
             text.clear();
             let ext = if txt {
-                write_export(&mut text, &mut rng, &folder, locale);
+                write_export(&mut text, &mut own, &page);
                 "txt"
             } else {
-                write_guide(&mut text, &mut rng, &corpus, &folder, locale);
+                write_guide(&mut text, &mut own, &mut page);
                 "md"
             };
+            let mut text = respell(&page, std::mem::take(&mut text));
+            if own.chance(6) {
+                mix_spelling(&mut text, &page);
+            }
             write_file(&dir, &format!("guide.{locale}.{ext}"), &text)?;
             files += 1;
             bytes += text.len();
@@ -583,74 +783,81 @@ fn image_name(folder: &Folder, n: usize) -> String {
     format!("{}.png", 1100 + (folder.index * 3 + n) % 9000)
 }
 
-/// The seeds' mistakes, planted in about 1.5% of guides.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mistake {
-    /// "POP3" on port 993 in an IMAP section.
-    Pop3On993,
-    /// Port 465, then "you must use port 587".
-    ContradictorySmtp,
-    /// SSL and non-SSL columns swapped in the port table.
-    SwappedColumns,
-    /// `ssl0.ovh.com` instead of `ssl0.ovh.net`.
-    WrongHost,
+/// One translation being written.
+struct Page<'a> {
+    corpus: &'a Corpus,
+    folder: &'a Folder,
+    locale: &'static str,
+    /// Written from the French phrase bank.
+    fr: bool,
+    /// This translation carries the folder's one-translation mistake.
+    at_fault: bool,
+    /// The image this translation leaves out (`MissingImage`), once chosen.
+    skipped_image: Option<String>,
 }
 
-/// The facts a guide states (right ones, unless a mistake is planted).
-struct Facts {
-    host: &'static str,
-    pro: bool,
-    ssl: bool,
-    mistake: Option<Mistake>,
+impl Page<'_> {
+    fn mistake(&self, m: Mistake) -> bool {
+        self.folder.mistake == Some(m)
+    }
+
+    /// The guide is written `email` rather than `e-mail`.
+    fn email_spelling(&self) -> bool {
+        !self.fr && self.folder.english_email
+    }
+}
+
+/// Guides are written in the `e-mail` spelling; an `email` guide gets it throughout.
+fn respell(page: &Page<'_>, text: String) -> String {
+    if page.email_spelling() {
+        text.replace("e-mail", "email").replace("E-mail", "Email")
+    } else {
+        text
+    }
+}
+
+/// The mixed-spelling slip: one sentence in the other spelling.
+fn mix_spelling(text: &mut String, page: &Page<'_>) {
+    if page.fr {
+        text.push_str("\nPour toute question sur votre adresse Email, contactez notre support.\n");
+    } else if page.email_spelling() {
+        text.push_str("\nFor any question about your e-mail address, contact our support.\n");
+    } else {
+        text.push_str("\nFor any question about your Email address, contact our support.\n");
+    }
 }
 
 const WARNING_FR: &str = "> [!warning]\n>\n> OVH met à votre disposition des services dont la configuration, la gestion et la responsabilité vous incombent. Il vous revient de ce fait d'en assurer le bon fonctionnement.\n>\n> Nous mettons à votre disposition ce guide afin de vous accompagner au mieux sur des tâches courantes. Néanmoins, nous vous recommandons de faire appel à un prestataire spécialisé si vous éprouvez des difficultés. Plus d'informations dans la section « Aller plus loin » de ce guide.\n>\n\n";
 const WARNING_EN: &str = "> [!warning]\n>\n> OVHcloud provides services that you are responsible for with regard to their configuration and management. It is therefore your responsibility to ensure that they function correctly.\n>\n> This guide is designed to assist you in common tasks as much as possible. Nevertheless, we recommend contacting a specialist provider if you experience any difficulties. More information in the \"Go further\" section of this guide.\n>\n\n";
 
-fn write_guide(out: &mut String, rng: &mut Rng, corpus: &Corpus, folder: &Folder, locale: &str) {
-    let fr = lang_of(locale) == Lang::Fr;
-    let pro = folder.universe == "emails-pro";
-    let mistake = rng.chance(15).then(|| {
-        *rng.pick(&[
-            Mistake::Pop3On993,
-            Mistake::ContradictorySmtp,
-            Mistake::SwappedColumns,
-            Mistake::WrongHost,
-        ])
-    });
-    let host = match (pro, mistake) {
-        (true, _) => "pro1.mail.ovh.net",
-        (false, Some(Mistake::WrongHost)) => "ssl0.ovh.com",
-        _ if rng.chance(700) => "SSL0.OVH.NET",
-        _ => "ssl0.ovh.net",
-    };
-    let facts = Facts {
-        host,
-        pro,
-        ssl: pro || rng.chance(850),
-        mistake,
-    };
-    let target = if rng.chance(40) {
-        rng.range(12_000, 24_000)
-    } else {
-        rng.range(3_000, 12_000)
-    };
-    front_matter(out, rng, folder, locale);
-    let headings = folder.headings(locale);
+/// Bytes a section is counted for when filler is planned (the filler of a
+/// folder is planned in counts, not in the bytes of one language).
+const SECTION_ESTIMATE: usize = 290;
+
+/// Writes one Markdown translation. `rng` draws what every translation of the
+/// folder shares (it restarts from the folder's seed); `own` what this one alone draws.
+fn write_guide(out: &mut String, own: &mut Rng, page: &mut Page<'_>) {
+    let folder = page.folder;
+    let mut rng = Rng::new(derive(page.corpus.seed, folder.index as u64, 0xf01d));
+    front_matter(out, own, page);
+    let headings = folder.headings(page.locale);
     let n = headings.len();
+    let target = folder.target;
+    let mut planned = 120;
     for (i, (section, heading)) in folder.sections.iter().zip(&headings).enumerate() {
         write_heading(out, heading);
-        write_section(out, rng, corpus, folder, locale, section.sec, &facts);
-        while out.len() < target * (i + 1) / n {
-            filler(out, rng, corpus, folder, locale, fr);
+        write_section(out, &mut rng, page, section.sec);
+        planned += SECTION_ESTIMATE;
+        while planned < target * (i + 1) / n {
+            planned += filler(out, &mut rng, page);
         }
     }
 }
 
-fn front_matter(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) {
-    let fr = lang_of(locale) == Lang::Fr;
+fn front_matter(out: &mut String, own: &mut Rng, page: &Page<'_>) {
+    let folder = page.folder;
     let client = folder.client;
-    let (title, excerpt) = if fr {
+    let (title, excerpt) = if page.fr {
         (
             format!("{client} - Configuration de l’adresse e-mail"),
             format!(
@@ -669,14 +876,9 @@ fn front_matter(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
         let _ = writeln!(out, "slug: {}", folder.slug);
         let _ = writeln!(out, "legacy_guide_number: {}", folder.number);
         let _ = writeln!(out, "excerpt: {excerpt}");
-        let section = if fr {
-            "Configuration sur ordinateur"
-        } else {
-            "Configuration on a computer"
-        };
-        let _ = writeln!(out, "section: {section}");
-        let _ = writeln!(out, "order: {}", rng.range(1, 20));
-        if rng.chance(200) {
+        let _ = writeln!(out, "section: {}", folder.section);
+        let _ = writeln!(out, "order: {}", folder.order);
+        if folder.hidden {
             out.push_str("hidden: true\n");
         }
     } else {
@@ -684,9 +886,9 @@ fn front_matter(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
         let _ = writeln!(
             out,
             "updated: 20{:02}-{:02}-{:02}",
-            rng.range(18, 24),
-            rng.range(1, 12),
-            rng.range(1, 28)
+            own.range(18, 24),
+            own.range(1, 12),
+            own.range(1, 28)
         );
     }
     out.push_str("---\n\n");
@@ -715,44 +917,57 @@ fn incoming_port(proto: Proto, ssl: bool) -> u16 {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_section(
-    out: &mut String,
-    rng: &mut Rng,
-    corpus: &Corpus,
-    folder: &Folder,
-    locale: &str,
-    sec: Sec,
-    f: &Facts,
-) {
-    let fr = lang_of(locale) == Lang::Fr;
+/// The incoming and outgoing server a guide gives.
+fn host_of<'a>(page: &Page<'a>) -> &'a str {
+    if page.mistake(Mistake::WrongHost) {
+        "ssl0.ovh.com"
+    } else {
+        &page.folder.host
+    }
+}
+
+/// Writes a section. Every draw from `rng` is made whatever the language, so
+/// that the translations stay parallel; a link gets its own stream.
+fn write_section(out: &mut String, rng: &mut Rng, page: &mut Page<'_>, sec: Sec) {
+    let fr = page.fr;
+    let folder = page.folder;
     let client = folder.client;
+    let product = folder.product.name();
     match sec {
         Sec::Objective => {
+            let scheme = if page.mistake(Mistake::PlainHttpLink) {
+                "http"
+            } else {
+                "https"
+            };
             if fr {
                 let _ = writeln!(
                     out,
-                    "**Découvrez comment configurer votre adresse e-mail {} sur {client}.**\n",
-                    product(f)
+                    "**Découvrez comment configurer votre adresse e-mail {product} sur {client}.**\n"
                 );
-                out.push_str("Cliquez [ici](http://www.ovh.com/fr/hebergement-web/faq){.external} pour retrouver nos différents guides de configuration e-mail.\n\n");
+                let _ = writeln!(
+                    out,
+                    "Cliquez [ici]({scheme}://www.ovh.com/fr/hebergement-web/faq){{.external}} pour retrouver nos différents guides de configuration e-mail.\n"
+                );
                 out.push_str(WARNING_FR);
             } else {
                 let _ = writeln!(
                     out,
-                    "**Find out how to configure your {} e-mail address on {client}.**\n",
-                    product(f)
+                    "**Find out how to configure your {product} e-mail address on {client}.**\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "Click [here]({scheme}://www.ovh.com/gb/en/web-hosting/faq){{.external}} to find all our e-mail configuration guides.\n"
                 );
                 out.push_str(WARNING_EN);
             }
         }
         Sec::Requirements => {
-            let link = corpus.link(rng, folder, locale);
+            let link = page.corpus.link(Rng::new(rng.next()), folder, page.locale);
             if fr {
                 let _ = writeln!(
                     out,
-                    "- Disposer d'une adresse e-mail {} (incluse dans une offre d'hébergement web ou souscrite séparément).",
-                    product(f)
+                    "- Disposer d'une adresse e-mail {product} (incluse dans une offre d'hébergement web ou souscrite séparément)."
                 );
                 let _ = writeln!(
                     out,
@@ -765,8 +980,7 @@ fn write_section(
             } else {
                 let _ = writeln!(
                     out,
-                    "- A {} e-mail address (included in a web hosting plan or ordered separately).",
-                    product(f)
+                    "- A {product} e-mail address (included in a web hosting plan or ordered separately)."
                 );
                 let _ = writeln!(out, "- {client} installed on your device.");
                 let _ = writeln!(
@@ -776,31 +990,29 @@ fn write_section(
             }
         }
         Sec::InPractice => {
+            let (major, minor) = (rng.range(4, 16), rng.range(0, 9));
             if fr {
                 let _ = writeln!(
                     out,
-                    "Ouvrez {client}, puis cliquez sur `Ajouter un compte`{{.action}}. Ce guide a été réalisé avec {client} en version {}.{}.\n",
-                    rng.range(4, 16),
-                    rng.range(0, 9)
+                    "Ouvrez {client}, puis cliquez sur `Ajouter un compte`{{.action}}. Ce guide a été réalisé avec {client} en version {major}.{minor}.\n"
                 );
             } else {
                 let _ = writeln!(
                     out,
-                    "Open {client}, then click `Add account`{{.action}}. This guide was written with {client} version {}.{}.\n",
-                    rng.range(4, 16),
-                    rng.range(0, 9)
+                    "Open {client}, then click `Add account`{{.action}}. This guide was written with {client} version {major}.{minor}.\n"
                 );
             }
-            image(out, rng, folder);
+            image(out, rng, page);
         }
         Sec::Step(_, proto) => {
+            let callout = proto == Proto::Imap && rng.chance(500);
             if fr {
                 let _ = writeln!(
                     out,
                     "Dans la fenêtre qui apparaît, sélectionnez « Configuration manuelle » puis le type de compte **{}**.\n",
                     proto.name()
                 );
-                if proto == Proto::Imap && rng.chance(500) {
+                if callout {
                     out.push_str("> [!primary]\n>\n> Nous vous recommandons d'utiliser le protocole IMAP : vos e-mails restent sur le serveur.\n>\n\n");
                 }
             } else {
@@ -809,17 +1021,17 @@ fn write_section(
                     "In the window that appears, choose \"Manual setup\" and the account type **{}**.\n",
                     proto.name()
                 );
-                if proto == Proto::Imap && rng.chance(500) {
+                if callout {
                     out.push_str("> [!primary]\n>\n> We recommend IMAP: your e-mails stay on the server.\n>\n\n");
                 }
             }
-            image(out, rng, folder);
+            image(out, rng, page);
         }
-        Sec::Incoming(proto) => incoming(out, rng, proto, fr, f),
-        Sec::Outgoing => outgoing(out, rng, fr, f),
-        Sec::Reminder => reminder(out, rng, fr, f),
+        Sec::Incoming(proto) => incoming(out, proto, page),
+        Sec::Outgoing => outgoing(out, page),
+        Sec::Reminder => reminder(out, page),
         Sec::NewOffer => {
-            let link = corpus.link(rng, folder, locale);
+            let link = page.corpus.link(Rng::new(rng.next()), folder, page.locale);
             if fr {
                 let _ = writeln!(
                     out,
@@ -832,7 +1044,7 @@ fn write_section(
                 );
             }
         }
-        Sec::Limits => limits(out, rng, fr),
+        Sec::Limits => limits(out, rng, page),
         Sec::Errors => {
             if fr {
                 out.push_str("Si l'authentification du serveur sortant n'est pas activée, l'envoi échoue avec l'erreur suivante :\n\n");
@@ -846,11 +1058,16 @@ fn write_section(
                 out.push_str("> [!alert]\n>\n> Also check that your firewall allows outgoing connections.\n>\n\n");
             }
         }
-        Sec::Autoconfig => autoconfig(out, fr, f),
+        Sec::Autoconfig => autoconfig(out, page),
         Sec::GoFurther => {
             for _ in 0..rng.range(1, 3) {
-                let link = corpus.link(rng, folder, locale);
+                let link = page.corpus.link(Rng::new(rng.next()), folder, page.locale);
                 let _ = writeln!(out, "{link}\n");
+            }
+            if folder.product == Product::MxPlan
+                && (rng.chance(300) || page.mistake(Mistake::OldWebmail))
+            {
+                webmail(out, page);
             }
             if fr {
                 out.push_str("Échangez avec notre communauté d'utilisateurs sur <https://community.ovh.com>.\n");
@@ -861,29 +1078,53 @@ fn write_section(
     }
 }
 
-fn product(f: &Facts) -> &'static str {
-    if f.pro { "Email Pro" } else { "MX Plan" }
+/// The MX Plan webmail address (the old one where that mistake is planted).
+fn webmail(out: &mut String, page: &Page<'_>) {
+    let url = if page.mistake(Mistake::OldWebmail) {
+        "http://webmail.ovh.net/"
+    } else {
+        "https://www.ovh.com/fr/mail/"
+    };
+    if page.fr {
+        let _ = writeln!(
+            out,
+            "Vous pouvez aussi consulter vos e-mails depuis le webmail : [{url}]({url}){{.external}}.\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "You can also read your e-mails in the webmail: [{url}]({url}){{.external}}.\n"
+        );
+    }
 }
 
-fn image(out: &mut String, rng: &mut Rng, folder: &Folder) {
-    let name = image_name(folder, rng.below(3));
+fn image(out: &mut String, rng: &mut Rng, page: &mut Page<'_>) {
+    let name = image_name(page.folder, rng.below(3));
+    if page.at_fault && page.mistake(Mistake::MissingImage) {
+        // This translation lost one of the folder's images, wherever it appears.
+        let skipped = page.skipped_image.get_or_insert_with(|| name.clone());
+        if *skipped == name {
+            return;
+        }
+    }
     let _ = writeln!(out, "\n![emails](images/{name}){{.thumbnail}}\n");
 }
 
-fn incoming(out: &mut String, rng: &mut Rng, proto: Proto, fr: bool, f: &Facts) {
-    let port = incoming_port(proto, f.ssl);
-    let shown = if f.mistake == Some(Mistake::Pop3On993) && proto == Proto::Imap {
+fn incoming(out: &mut String, proto: Proto, page: &Page<'_>) {
+    let (fr, ssl) = (page.fr, page.folder.ssl);
+    let port = incoming_port(proto, ssl);
+    let shown = if page.mistake(Mistake::Pop3On993) && proto == Proto::Imap {
         "POP3"
     } else {
         proto.name()
     };
-    let host = f.host;
-    let security = match (f.ssl, fr) {
+    let host = host_of(page);
+    let security = match (ssl, fr) {
         (true, _) => "SSL/TLS",
         (false, true) => "Aucune",
         (false, false) => "None",
     };
-    match (rng.below(3), fr) {
+    match (page.folder.style.incoming, fr) {
         (0, true) => {
             out.push_str("Dans la fenêtre qui apparaît, il vous faut entrer les informations suivantes :\n\n");
             out.push_str("- Informations sur le serveur entrant :\n");
@@ -937,15 +1178,22 @@ fn incoming(out: &mut String, rng: &mut Rng, proto: Proto, fr: bool, f: &Facts) 
     }
 }
 
-fn outgoing(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
-    let contradict = f.mistake == Some(Mistake::ContradictorySmtp);
-    let (port, security) = match (f.pro, f.ssl || contradict) {
+fn outgoing(out: &mut String, page: &Page<'_>) {
+    let fr = page.fr;
+    let contradict = page.mistake(Mistake::ContradictorySmtp);
+    // The drifted translation kept the port the others no longer give.
+    let ssl = if page.at_fault && page.mistake(Mistake::DriftedPort) {
+        false
+    } else {
+        page.folder.ssl || contradict
+    };
+    let (port, security) = match (page.folder.product.hosted(), ssl) {
         (true, _) => (587, "STARTTLS"),
         (false, true) => (465, "SSL/TLS"),
         (false, false) => (587, if fr { "Aucune" } else { "None" }),
     };
-    let host = f.host;
-    if rng.chance(500) {
+    let host = host_of(page);
+    if page.folder.style.outgoing_list {
         if fr {
             out.push_str("- Informations sur le serveur sortant :\n");
             let _ = writeln!(out, "    - Serveur sortant : **{host}**");
@@ -984,9 +1232,10 @@ fn outgoing(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
     }
 }
 
-fn reminder(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
-    let host = f.host;
-    if f.pro {
+fn reminder(out: &mut String, page: &Page<'_>) {
+    let fr = page.fr;
+    let host = host_of(page);
+    if page.folder.product.hosted() {
         if fr {
             out.push_str("|Type du serveur|Nom du serveur|Port|Chiffrement|\n|---|---|---|---|\n");
             let _ = writeln!(
@@ -1002,14 +1251,15 @@ fn reminder(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
         }
         return;
     }
-    let swap = f.mistake == Some(Mistake::SwappedColumns);
+    let swap = page.mistake(Mistake::SwappedColumns);
+    let pop_recommended = page.mistake(Mistake::PopRecommended);
     let cols = |a: u16, b: u16| if swap { (b, a) } else { (a, b) };
     let (inc, out_) = if fr {
         ("Entrant", "Sortant")
     } else {
         ("Incoming", "Outgoing")
     };
-    if rng.chance(300) {
+    if page.folder.style.short_table && !pop_recommended {
         let header = if fr {
             "|Ports|SSL activé|SSL désactivé|"
         } else {
@@ -1029,11 +1279,15 @@ fn reminder(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
             "|Server type|Server name|Port (with SSL)|Port (without SSL)|"
         };
         for proto in [Proto::Imap, Proto::Pop] {
-            let label = match (proto, fr) {
-                (Proto::Imap, true) => "Pour une configuration en IMAP (recommandée)",
-                (Proto::Pop, true) => "Pour une configuration en POP",
-                (Proto::Imap, false) => "For an IMAP configuration (recommended)",
-                (Proto::Pop, false) => "For a POP configuration",
+            let label = match (proto, fr, pop_recommended) {
+                (Proto::Imap, true, false) => "Pour une configuration en IMAP (recommandée)",
+                (Proto::Imap, true, true) => "Pour une configuration en IMAP",
+                (Proto::Pop, true, false) => "Pour une configuration en POP",
+                (Proto::Pop, true, true) => "Pour une configuration en POP (recommandée)",
+                (Proto::Imap, false, false) => "For an IMAP configuration (recommended)",
+                (Proto::Imap, false, true) => "For an IMAP configuration",
+                (Proto::Pop, false, false) => "For a POP configuration",
+                (Proto::Pop, false, true) => "For a POP configuration (recommended)",
             };
             let _ = writeln!(out, "**{label}**\n\n{header}\n|---|---|---|---|");
             let (a, b) = cols(incoming_port(proto, true), incoming_port(proto, false));
@@ -1049,17 +1303,19 @@ fn reminder(out: &mut String, rng: &mut Rng, fr: bool, f: &Facts) {
     }
 }
 
-fn limits(out: &mut String, rng: &mut Rng, fr: bool) {
-    if fr {
+fn limits(out: &mut String, rng: &mut Rng, page: &Page<'_>) {
+    let accounts = rng.chance(500);
+    let port_prose = rng.chance(100);
+    if page.fr {
         out.push_str("Chaque adresse peut envoyer au maximum 200 e-mails par heure et 300 e-mails par heure et par IP. ");
         out.push_str("Le quota d'une adresse est de 5 Go ; les pièces jointes sont limitées à 20 Mo depuis le webmail et à 100 Mo depuis un logiciel de messagerie. ");
         out.push_str("Un e-mail peut avoir au plus 20 destinataires en copie.\n\n");
-        if rng.chance(500) {
+        if accounts {
             out.push_str(
                 "Votre offre comprend 100 comptes pop et non 110, de 25 Mo à 5Go chacun.\n\n",
             );
         }
-        if rng.chance(100) {
+        if port_prose && !page.folder.product.hosted() {
             // Prose that names the protocol after the port: harder to read.
             out.push_str("Pour sécuriser vos échanges, nous vous conseillons d'utiliser les ports chiffrés : 993 pour IMAP, 995 pour POP3 et 465 pour l'envoi.\n\n");
         }
@@ -1069,23 +1325,26 @@ fn limits(out: &mut String, rng: &mut Rng, fr: bool) {
         );
         out.push_str("A mailbox holds 5 GB; attachments are limited to 20 MB from the webmail and 100 MB from a mail client. ");
         out.push_str("An e-mail can have at most 20 recipients in copy.\n\n");
-        if rng.chance(100) {
+        if accounts {
+            out.push_str("Your plan includes 100 mailboxes, not 110, of 25 MB to 5 GB each.\n\n");
+        }
+        if port_prose && !page.folder.product.hosted() {
             // Prose that names the protocol after the port: harder to read.
             out.push_str("To secure your connections, we recommend the encrypted ports: 993 for IMAP, 995 for POP3 and 465 for sending.\n\n");
         }
     }
 }
 
-fn autoconfig(out: &mut String, fr: bool, f: &Facts) {
-    if fr {
+fn autoconfig(out: &mut String, page: &Page<'_>) {
+    if page.fr {
         out.push_str(
             "Certains logiciels lisent un fichier de configuration automatique (autoconfig) :\n\n",
         );
     } else {
         out.push_str("Some clients read an automatic configuration file (autoconfig):\n\n");
     }
-    let host = f.host.to_ascii_lowercase();
-    let (smtp, socket) = if f.pro {
+    let host = host_of(page).to_ascii_lowercase();
+    let (smtp, socket) = if page.folder.product.hosted() {
         (587, "STARTTLS")
     } else {
         (465, "SSL")
@@ -1124,53 +1383,61 @@ const FILLER_EN: [&str; 8] = [
     "Remember to set a display name: your recipients will see it as the sender.",
 ];
 
-fn filler(
-    out: &mut String,
-    rng: &mut Rng,
-    corpus: &Corpus,
-    folder: &Folder,
-    locale: &str,
-    fr: bool,
-) {
-    let bank: &[&str] = if fr { &FILLER_FR } else { &FILLER_EN };
-    let sentence: &str = bank[rng.below(bank.len())];
-    out.push_str(sentence);
-    if rng.chance(250) {
-        let link = corpus.link(rng, folder, locale);
-        if fr {
+/// A paragraph of prose; returns the bytes it is counted for (the same in every language).
+fn filler(out: &mut String, rng: &mut Rng, page: &mut Page<'_>) -> usize {
+    let mut i = rng.below(FILLER_FR.len());
+    if i == 1 && page.folder.product.hosted() {
+        // Email Pro and Exchange offer no POP: their guides do not describe it.
+        i = 0;
+    }
+    let with_link = rng.chance(250);
+    let link_rng = Rng::new(rng.next());
+    let with_image = rng.chance(80);
+    let mut counted = FILLER_FR[i].len() + 2;
+    out.push_str(if page.fr { FILLER_FR[i] } else { FILLER_EN[i] });
+    if with_link {
+        let link = page.corpus.link(link_rng, page.folder, page.locale);
+        if page.fr {
             let _ = write!(out, " Pour en savoir plus, consultez le guide {link}.");
         } else {
             let _ = write!(out, " To find out more, see the guide {link}.");
         }
+        counted += 110;
     }
     out.push_str("\n\n");
-    if rng.chance(80) {
-        image(out, rng, folder);
+    if with_image {
+        image(out, rng, page);
+        counted += 45;
     }
+    counted
 }
 
 /// A plain-text export (from a PDF): no front matter, flattened tables, split words.
-fn write_export(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) {
-    let fr = lang_of(locale) == Lang::Fr;
-    let target = rng.range(3_000, 12_000);
+fn write_export(out: &mut String, own: &mut Rng, page: &Page<'_>) {
+    let fr = page.fr;
+    let folder = page.folder;
+    let target = own.range(3_000, 12_000);
     let client = folder.client;
+    let product = folder.product.name();
+    let host = host_of(page).to_ascii_uppercase();
     if fr {
-        let _ = writeln!(
-            out,
-            "Mail mutualisé : Guide de con figuration sur {client}\n"
-        );
+        let _ = writeln!(out, "{product} : Guide de con figuration sur {client}\n");
         let _ = writeln!(
             out,
             "Retrouvez ici les informations pour con figurer votre adresse e-mail sur {client}.\n"
         );
     } else {
-        let _ = writeln!(out, "Shared e-mail: con figuration guide for {client}\n");
+        let _ = writeln!(out, "{product}: con figuration guide for {client}\n");
         let _ = writeln!(
             out,
             "Find out how to con figure your e-mail address on {client}.\n"
         );
     }
     while out.len() < target {
+        if folder.product.hosted() {
+            export_hosted(out, fr, &host);
+            continue;
+        }
         for proto in [Proto::Pop, Proto::Imap] {
             let (ssl, plain) = (incoming_port(proto, true), incoming_port(proto, false));
             let p = if proto == Proto::Pop { "POP" } else { "IMAP" };
@@ -1179,15 +1446,19 @@ fn write_export(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
                     out,
                     " Configuration {p}\n\nConfiguration {p} avec sécurisation SSL activée ou désactivée : \n"
                 );
-                out.push_str("Adresse Email : Votre adresse e-mail mutualisée entière.\nMot de passe : Le mot de passe que vous avez défini dans l'espace client.\n");
-                out.push_str(
-                    "Serveur entrant : Le serveur de réception des e-mails : SSL0.OVH.NET\n",
+                out.push_str("Adresse e-mail : Votre adresse e-mail mutualisée entière.\nMot de passe : Le mot de passe que vous avez défini dans l'espace client.\n");
+                let _ = writeln!(
+                    out,
+                    "Serveur entrant : Le serveur de réception des e-mails : {host}"
                 );
                 let _ = writeln!(
                     out,
                     "Port serveur entrant : Le port du serveur entrant : {ssl} ou {plain}"
                 );
-                out.push_str("Serveur sortant : Le serveur d'envoi des e-mails : SSL0.OVH.NET\nPort serveur sortant : Le port du serveur sortant : 465 ou 587\n\n");
+                let _ = writeln!(
+                    out,
+                    "Serveur sortant : Le serveur d'envoi des e-mails : {host}\nPort serveur sortant : Le port du serveur sortant : 465 ou 587\n"
+                );
                 let _ = writeln!(
                     out,
                     "Les ports {plain} et 587 correspondent à la sécurisation SSL désactivée.\nLes ports {ssl} et 465 correspondent à la sécurisation SSL activée.\n"
@@ -1202,13 +1473,16 @@ fn write_export(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
                     out,
                     " {p} configuration\n\n{p} configuration with SSL enabled or disabled: \n"
                 );
-                out.push_str("Email address: your full e-mail address.\nPassword: the password you set in the Control Panel.\n");
-                out.push_str("Incoming server: the server receiving e-mails: SSL0.OVH.NET\n");
+                out.push_str("E-mail address: your full e-mail address.\nPassword: the password you set in the Control Panel.\n");
+                let _ = writeln!(out, "Incoming server: the server receiving e-mails: {host}");
                 let _ = writeln!(
                     out,
                     "Incoming server port: the port of the incoming server: {ssl} or {plain}"
                 );
-                out.push_str("Outgoing server: the server sending e-mails: SSL0.OVH.NET\nOutgoing server port: the port of the outgoing server: 465 or 587\n\n");
+                let _ = writeln!(
+                    out,
+                    "Outgoing server: the server sending e-mails: {host}\nOutgoing server port: the port of the outgoing server: 465 or 587\n"
+                );
                 let _ = writeln!(
                     out,
                     "Ports SSLenabled SSLdisabled\n\nIncoming {ssl} {plain}\n\nOutgoing 465 587\n"
@@ -1220,5 +1494,38 @@ fn write_export(out: &mut String, rng: &mut Rng, folder: &Folder, locale: &str) 
         } else {
             out.push_str("MX fields\n\nmx1.ovh.net anti-spam\nmx3.ovh.net anti-spam and antivirus\n\nLimits: 200 e-mails per hour per account, 300 per hour per IP.\n\n");
         }
+    }
+}
+
+/// The export of an Email Pro or Exchange guide: IMAP over SSL and SMTP with STARTTLS only.
+fn export_hosted(out: &mut String, fr: bool, host: &str) {
+    if fr {
+        out.push_str(" Configuration IMAP\n\nConfiguration IMAP avec sécurisation SSL : \n\n");
+        out.push_str("Adresse e-mail : Votre adresse e-mail entière.\nMot de passe : Le mot de passe que vous avez défini dans l'espace client.\n");
+        let _ = writeln!(
+            out,
+            "Serveur entrant : Le serveur de réception des e-mails : {host}\nPort serveur entrant : Le port du serveur entrant : 993 (SSL)"
+        );
+        let _ = writeln!(
+            out,
+            "Serveur sortant : Le serveur d'envoi des e-mails : {host}\nPort serveur sortant : Le port du serveur sortant : 587 (STARTTLS)\n"
+        );
+        out.push_str(
+            "Vous devez obligatoirement activer l'authentification du serveur sortant SMTP.\n\n",
+        );
+        out.push_str("Les e-mails restent sur le serveur : vous les retrouvez sur chacun de vos appareils et depuis le webmail.\n\n");
+    } else {
+        out.push_str(" IMAP configuration\n\nIMAP configuration with SSL: \n\n");
+        out.push_str("E-mail address: your full e-mail address.\nPassword: the password you set in the Control Panel.\n");
+        let _ = writeln!(
+            out,
+            "Incoming server: the server receiving e-mails: {host}\nIncoming server port: the port of the incoming server: 993 (SSL)"
+        );
+        let _ = writeln!(
+            out,
+            "Outgoing server: the server sending e-mails: {host}\nOutgoing server port: the port of the outgoing server: 587 (STARTTLS)\n"
+        );
+        out.push_str("You must enable authentication for the outgoing SMTP server.\n\n");
+        out.push_str("Your e-mails stay on the server: you find them on each of your devices and in the webmail.\n\n");
     }
 }
