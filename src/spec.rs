@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::data::{self, DataError};
-use crate::vocab::WordRegex;
+use crate::vocab::{Gate, WordRegex};
 
 /// A mail protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -173,7 +173,8 @@ impl Protocols {
             &format!(r"(?i)\b(?:{pattern})\b"),
             &format!(r"(?i)(?:{pattern})"),
         )
-        .map_err(|e| DataError::new(file, text, None, e))?;
+        .map_err(|e| DataError::new(file, text, None, e))?
+        .gated(Gate::new(alias_map.iter().map(|(a, _)| a.as_str())));
         Ok(Protocols {
             ports,
             aliases,

@@ -7,8 +7,10 @@
 
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use regex_automata::{Anchored, Input, meta};
+use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 use serde::Deserialize;
 
 use crate::data::{self, DataError};
@@ -110,6 +112,90 @@ pub struct VocabFile {
 pub struct WordRegex {
     loose: Regex,
     exact: meta::Regex,
+    gate: Option<Gate>,
+}
+
+/// A fast test that a text may hold a match: every match starts with one of
+/// a few words (the first word of each phrase), searched with a multi-literal
+/// SIMD search instead of the case-insensitive regex's automaton. Most texts
+/// guidelint looks at hold none of a list's words, and then the regex is not
+/// run at all.
+#[derive(Debug, Clone)]
+pub struct Gate(AhoCorasick);
+
+impl Gate {
+    /// A gate for phrases each of which starts with one of `words` (matched
+    /// case-insensitively, as `(?i)` does); `None` when a word is empty or has
+    /// too many case variants.
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Option<Gate> {
+        let mut literals: Vec<String> = Vec::new();
+        for word in words {
+            if word.is_empty() {
+                return None;
+            }
+            literals.extend(case_variants(word)?);
+        }
+        if literals.is_empty() {
+            return None;
+        }
+        literals.sort();
+        literals.dedup();
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .ok()
+            .map(Gate)
+    }
+
+    /// False when no match can start in `text`.
+    pub fn open(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+/// `word` in each spelling `(?i)` matches that an ASCII-case-insensitive
+/// search does not already cover (`é`/`É`, `s`/`ſ`); `None` past 64.
+fn case_variants(word: &str) -> Option<Vec<String>> {
+    let mut out = vec![String::new()];
+    for c in word.chars() {
+        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+        class.case_fold_simple();
+        let mut forms: Vec<char> = vec![c.to_ascii_lowercase()];
+        for range in class.iter() {
+            for f in range.start()..=range.end() {
+                if !f.is_ascii() && f != c {
+                    forms.push(f);
+                }
+            }
+        }
+        if !c.is_ascii() && !forms.contains(&c) {
+            forms.push(c);
+        }
+        forms.dedup();
+        if out.len() * forms.len() > 64 {
+            return None;
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                forms.iter().map(move |f| {
+                    let mut s = prefix.clone();
+                    s.push(*f);
+                    s
+                })
+            })
+            .collect();
+    }
+    Some(out)
+}
+
+/// The first word of a phrase: what every match of it starts with.
+fn first_word(phrase: &str) -> &str {
+    let phrase = phrase.trim();
+    let end = phrase
+        .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '’'))
+        .unwrap_or(phrase.len());
+    &phrase[..end]
 }
 
 impl WordRegex {
@@ -122,12 +208,23 @@ impl WordRegex {
             .configure(meta::Config::new().backtrack(false))
             .build(exact)
             .map_err(|e| e.to_string())?;
-        Ok(WordRegex { loose, exact })
+        Ok(WordRegex {
+            loose,
+            exact,
+            gate: None,
+        })
+    }
+
+    /// This regex behind `gate`: searches in a text the gate keeps closed find nothing.
+    pub fn gated(mut self, gate: Option<Gate>) -> WordRegex {
+        self.gate = gate;
+        self
     }
 
     /// The byte ranges of the exact pattern's successive non-overlapping matches.
     pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        let mut pos = 0;
+        let closed = self.gate.as_ref().is_some_and(|g| !g.open(text));
+        let mut pos = if closed { text.len() + 1 } else { 0 };
         std::iter::from_fn(move || {
             while pos <= text.len() {
                 let start = self.loose.find_at(text, pos)?.start();
@@ -187,7 +284,8 @@ impl Matcher {
             &format!("(?i){}", exact.join("|")),
             &format!("(?i){}", loose.join("|")),
         )
-        .map_err(regex::Error::Syntax)?;
+        .map_err(regex::Error::Syntax)?
+        .gated(Gate::new(phrases.iter().map(|p| first_word(p))));
         Ok(Matcher { re: Some(re) })
     }
 

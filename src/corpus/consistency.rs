@@ -447,7 +447,7 @@ mod tests {
         FactSummary {
             kind: FactKind::Port,
             value: p.to_string(),
-            shown: p.to_string(),
+            written: None,
             protocol: Some(Protocol::Imap),
             direction: Some(Direction::Incoming),
             ssl: Some(ssl),
