@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::GuideSummary;
 use crate::extract::{Fact, Limit, Value};
@@ -20,7 +21,7 @@ use crate::spec::{Direction, Product, Protocol, Spec};
 pub const MIN_SUPPORT: usize = 3;
 
 /// What kind of fact a summary holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FactKind {
     /// A port number.
     Port,
@@ -35,11 +36,11 @@ pub enum FactKind {
     /// An MX record host.
     Mx,
     /// A stated limit.
-    Limit(Limit),
+    Limit(#[serde(with = "crate::cache::serde_limit")] Limit),
 }
 
 /// One fact of a guide, compact: what the corpus pass compares.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactSummary {
     /// What the fact is.
     pub kind: FactKind,
@@ -134,13 +135,14 @@ impl Slot {
 }
 
 /// A guide's facts and what attributes it to a product, kept for the corpus pass.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GuideFacts {
     /// The facts, in document order.
     pub items: Vec<FactSummary>,
     /// The front-matter title.
     pub title: Option<String>,
     /// The front matter, for product attribution.
+    #[serde(with = "crate::cache::serde_mapping")]
     pub front_matter: Option<serde_yaml::Mapping>,
 }
 

@@ -40,11 +40,13 @@ const MAX_RULE_FILE_BYTES: u64 = 4 << 20;
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
+    /// A hash of the rule files' names and texts (see [`RuleSet::fingerprint`]).
+    fingerprint: u64,
 }
 
 /// The uses of each spelling of a corpus-wide consistency rule in one guide
 /// (kept in the guide's [`GuideSummary`] for the corpus pass).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SpellingUse {
     /// Index of the rule in the [`RuleSet`].
     pub rule: usize,
@@ -82,7 +84,20 @@ impl RuleSet {
             rules.extend(compile::compile_file(name, text)?);
         }
         compile::check_unique(&rules, &sources)?;
-        Ok(RuleSet { rules })
+        let mut hash = crate::cache::Fingerprinter::new();
+        for (name, text) in &sources {
+            hash.part(name.as_bytes()).part(text.as_bytes());
+        }
+        Ok(RuleSet {
+            rules,
+            fingerprint: hash.finish(),
+        })
+    }
+
+    /// A hash of the rule files the set was compiled from: equal sources, equal
+    /// fingerprints, in every process (the summary cache depends on it).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The compiled rules.
