@@ -25,6 +25,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::GuideSummary;
@@ -337,9 +338,24 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The cache file's bytes: the header, then the entries.
+/// Entries are written in this many independent shards, decoded in parallel.
+const SHARDS: usize = 16;
+
+/// The cache file's bytes: the header, then the shards of entries, each
+/// preceded by its length (eight bytes, little-endian).
 fn encode(entries: &HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
-    let payload = postcard::to_stdvec(entries).map_err(io::Error::other)?;
+    let all: Vec<(&String, &Entry)> = entries.iter().collect();
+    let per_shard = all.len().div_ceil(SHARDS).max(1);
+    let shards: Vec<Vec<u8>> = all
+        .par_chunks(per_shard)
+        .map(|chunk| postcard::to_stdvec(chunk))
+        .collect::<Result<_, _>>()
+        .map_err(io::Error::other)?;
+    let mut payload = Vec::with_capacity(shards.iter().map(|s| s.len() + 8).sum());
+    for shard in &shards {
+        payload.extend_from_slice(&(shard.len() as u64).to_le_bytes());
+        payload.extend_from_slice(shard);
+    }
     let header = Header {
         magic: MAGIC,
         format: FORMAT,
@@ -364,7 +380,25 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
     {
         return None;
     }
-    postcard::from_bytes(payload).ok()
+    let mut shards = Vec::new();
+    let mut rest = payload;
+    while !rest.is_empty() {
+        let (len, after) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        if len > after.len() {
+            return None;
+        }
+        let (shard, after) = after.split_at(len);
+        shards.push(shard);
+        rest = after;
+    }
+    let decoded: Vec<Vec<(String, Entry)>> = shards
+        .par_iter()
+        .map(|shard| postcard::from_bytes(shard).ok())
+        .collect::<Option<_>>()?;
+    let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
+    entries.extend(decoded.into_iter().flatten());
+    Some(entries)
 }
 
 /// A fast 64-bit checksum of `bytes` (eight bytes at a time): catches a
@@ -506,5 +540,175 @@ pub mod serde_mapping {
                 .map(|(k, v)| (Value::from(k), Value::from(v)))
                 .collect()
         }))
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::consistency::{FactKind, FactSummary};
+    use crate::corpus::{LinkRef, Located};
+
+    fn summary(path: &str) -> GuideSummary {
+        let mut s = GuideSummary {
+            path: path.to_string(),
+            readable: true,
+            markdown: true,
+            slug: Some(Located {
+                value: "slug".into(),
+                span: 3..7,
+            }),
+            links: vec![LinkRef {
+                target: "../a/guide.fr-fr.md".into(),
+                fragment: Some("x".into()),
+                url_span: 1..2,
+                fragment_span: 2..3,
+                image: false,
+            }],
+            ..GuideSummary::default()
+        };
+        s.facts.items.push(FactSummary {
+            kind: FactKind::Limit(crate::extract::Limit::MailboxQuotaGb),
+            value: "5".into(),
+            shown: "5".into(),
+            protocol: Some(crate::spec::Protocol::Imap),
+            direction: None,
+            ssl: Some(true),
+            span: 0..1,
+        });
+        let fm: serde_yaml::Value = serde_yaml::from_str(
+            "title: T
+n: -3
+f: 1.5
+l: [a, ~, true]
+t: !x y
+",
+        )
+        .unwrap();
+        s.facts.front_matter = fm.as_mapping().cloned();
+        s
+    }
+
+    fn old_stamp() -> Stamp {
+        Stamp {
+            size: 10,
+            secs: 1_000_000,
+            nanos: 5,
+            mode: 0o644,
+        }
+    }
+
+    #[test]
+    fn round_trips_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        assert!(cache.is_empty());
+        let key = cache.key(&dir.path().join("a/guide.fr-fr.md"));
+        assert_eq!(key, "a/guide.fr-fr.md");
+        cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"));
+        cache.save().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("c/.gitignore"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("*")
+        );
+        let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        assert_eq!(again.len(), 1);
+        let got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let want = summary("a/guide.fr-fr.md");
+        assert_eq!(got.slug, want.slug);
+        assert_eq!(got.links, want.links);
+        assert_eq!(got.facts.items, want.facts.items);
+        assert_eq!(got.facts.front_matter, want.facts.front_matter);
+        // Another stamp, another display path, another fingerprint: misses.
+        let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        let newer = Stamp {
+            nanos: 6,
+            ..old_stamp()
+        };
+        assert!(again.take(&key, &newer, "a/guide.fr-fr.md").is_none());
+        assert!(
+            again
+                .take(&key, &old_stamp(), "./a/guide.fr-fr.md")
+                .is_none()
+        );
+        assert!(Cache::open(&dir.path().join("c"), dir.path(), 8).is_empty());
+    }
+
+    #[test]
+    fn writes_only_when_something_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(dir.path(), dir.path(), 1);
+        cache.save().unwrap();
+        assert!(!cache.file().exists(), "nothing to write");
+        cache.insert("g.md".into(), old_stamp(), summary("g.md"));
+        cache.save().unwrap();
+        let mut again = Cache::open(dir.path(), dir.path(), 1);
+        let s = again.take("g.md", &old_stamp(), "g.md").unwrap();
+        again.insert("g.md".into(), old_stamp(), s);
+        assert!(!again.dirty);
+        // A guide modified just now is not cached, and its old entry goes.
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let fresh = Stamp {
+            secs: now.as_secs() as i64,
+            ..old_stamp()
+        };
+        again.insert("g.md".into(), fresh, summary("g.md"));
+        assert!(again.dirty && again.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(dir.path(), dir.path(), 3);
+        for i in 0..40 {
+            let path = format!("g{i}.md");
+            cache.insert(path.clone(), old_stamp(), summary(&path));
+        }
+        cache.save().unwrap();
+        let file = cache.file();
+        let good = fs::read(&file).unwrap();
+        assert_eq!(Cache::open(dir.path(), dir.path(), 3).len(), 40);
+        let mut damaged: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"not a cache at all".to_vec(),
+            good[..good.len() / 2].to_vec(),
+            good[..20].to_vec(),
+        ];
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x55;
+        damaged.push(flipped);
+        for bytes in damaged {
+            fs::write(&file, &bytes).unwrap();
+            assert!(Cache::open(dir.path(), dir.path(), 3).is_empty());
+        }
+        // Arbitrary bytes never panic, with or without a valid header.
+        for n in [1usize, 7, 64, 1000] {
+            let noise: Vec<u8> = (0..n).map(|i| (i * 131 % 251) as u8).collect();
+            assert!(decode(&noise, 3).is_none());
+            let mut forged = good[..good.len() - decode_payload_len(&good)].to_vec();
+            forged.extend_from_slice(&noise);
+            assert!(decode(&forged, 3).is_none());
+        }
+    }
+
+    /// The payload length of a valid file.
+    fn decode_payload_len(bytes: &[u8]) -> usize {
+        postcard::take_from_bytes::<Header>(bytes).unwrap().1.len()
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_sensitive() {
+        let a = Fingerprinter::new().part(b"ab").part(b"c").finish();
+        let b = Fingerprinter::new().part(b"a").part(b"bc").finish();
+        assert_ne!(a, b);
+        assert_eq!(a, Fingerprinter::new().part(b"ab").part(b"c").finish());
+        let engine = Engine::new(None).unwrap();
+        assert_eq!(fingerprint(&engine), fingerprint(&engine.clone()));
+        let mut other = engine.clone();
+        other.config.corpus.complete = true;
+        assert_ne!(fingerprint(&engine), fingerprint(&other));
     }
 }

@@ -390,6 +390,8 @@ fn check(args: CheckArgs) -> i32 {
             cache.file().display()
         );
     }
+    // Freeing tens of thousands of summaries one by one is wasted work at exit.
+    std::mem::forget(cache);
     let to_file = args.output.is_some();
     let catalog = engine.catalog();
     let options = report::RenderOptions {

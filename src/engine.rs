@@ -127,7 +127,8 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
+        let ctx =
+            CorpusContext::new(&summaries, &self.config, self.spec.as_ref()).with_focus(report);
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
@@ -154,11 +155,14 @@ impl Engine {
         files: &[GuideFile],
         report: Option<&[bool]>,
     ) {
+        let reported = |f: &Finding| report.is_none_or(|r| r.get(f.file).copied().unwrap_or(false));
+        // Findings of unreported guides go first (suppressions and selection
+        // only concern a finding's own guide): the corpus rules find them in
+        // the whole corpus, and they are many.
+        findings.retain(reported);
         suppress::apply(findings, suppressions, &self.catalog());
+        findings.retain(reported);
         Selection::new(&self.config).apply(findings, |i| files.get(i).map(|f| f.path.as_path()));
-        if let Some(report) = report {
-            findings.retain(|f| report.get(f.file).copied().unwrap_or(false));
-        }
     }
 
     /// Reads, parses and checks one guide. A guide whose findings will not be
