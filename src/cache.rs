@@ -348,7 +348,7 @@ fn encode(entries: &HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<
     let per_shard = all.len().div_ceil(SHARDS).max(1);
     let shards: Vec<Vec<u8>> = all
         .par_chunks(per_shard)
-        .map(|chunk| postcard::to_stdvec(chunk))
+        .map(postcard::to_stdvec)
         .collect::<Result<_, _>>()
         .map_err(io::Error::other)?;
     let mut payload = Vec::with_capacity(shards.iter().map(|s| s.len() + 8).sum());
