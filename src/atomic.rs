@@ -10,6 +10,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// permissions are kept, and a symbolic link is followed (the file it points to
 /// is replaced, the link stays).
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, bytes, true)
+}
+
+/// Writes `bytes` to `path` like [`write`], without flushing to disk: readers
+/// still never see half a file, but a crash may leave the old one or an empty
+/// one (for caches, which treat both as a miss).
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, bytes, false)
+}
+
+fn write_with(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let target = match fs::canonicalize(path) {
         Ok(real) => real,
         Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
@@ -26,11 +37,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         if let Some(p) = permissions {
             tmp.set_permissions(p)?;
         }
-        tmp.sync_all()?;
+        if sync {
+            tmp.sync_all()?;
+        }
         drop(tmp);
         fs::rename(&tmp_path, &target)?;
         // Make the rename itself durable; not every platform can open a directory.
-        if let Ok(d) = File::open(&dir) {
+        if sync && let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }
         Ok(())

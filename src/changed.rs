@@ -117,11 +117,36 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<HashSet<PathBuf>, 
 }
 
 /// For each guide of the run, whether it is among `changed`.
+///
+/// On Unix a guide is compared by device and inode (one `stat`, in parallel)
+/// with the changed files that exist, and by canonical path only when it
+/// cannot be stat'ed: canonicalizing every path of a large run costs a system
+/// call per path component.
 pub fn mask(files: &[GuideFile], changed: &HashSet<PathBuf>) -> Vec<bool> {
-    files
-        .iter()
-        .map(|f| changed.contains(&canonical(&f.path)))
-        .collect()
+    use rayon::prelude::*;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ids: HashSet<(u64, u64)> = changed
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| (m.dev(), m.ino()))
+            .collect();
+        files
+            .par_iter()
+            .map(|f| match std::fs::metadata(&f.path) {
+                Ok(m) => ids.contains(&(m.dev(), m.ino())),
+                Err(_) => changed.contains(&canonical(&f.path)),
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        files
+            .par_iter()
+            .map(|f| changed.contains(&canonical(&f.path)))
+            .collect()
+    }
 }
 
 #[cfg(test)]

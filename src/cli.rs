@@ -120,6 +120,15 @@ struct CheckArgs {
     /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
     #[arg(long = "rule-dir", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
+    /// The summary cache's folder. Default: the configuration's `cache_dir`, else
+    /// `.guidelint_cache` in the project root (the configuration file's folder,
+    /// else the current directory). Changed-files runs read only the changed guides
+    /// and the guides whose cached summary is stale.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the summary cache (also when GUIDELINT_NO_CACHE is set and not `0`).
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
 }
 
 /// Parses the process arguments, runs, and returns the exit status.
@@ -353,7 +362,8 @@ fn check(args: CheckArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let outcome = engine.check_reporting(&files, report.as_deref());
+    let mut cache = open_cache(&args, &engine);
+    let outcome = engine.check_cached(&files, report.as_deref(), cache.as_mut());
     if args.diff {
         return show_diff(&outcome, &files);
     }
@@ -363,7 +373,7 @@ fn check(args: CheckArgs) -> i32 {
         fix_failed = failed;
         // Report what remains: the fixed files are checked again.
         let remaining = if m > 0 {
-            engine.check_reporting(&files, report.as_deref())
+            engine.check_cached(&files, report.as_deref(), cache.as_mut())
         } else {
             outcome
         };
@@ -371,6 +381,17 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         (outcome, None)
     };
+    if let Some(cache) = &mut cache
+        && let Err(e) = cache.save()
+    {
+        // A cache that cannot be written costs time, not correctness.
+        eprintln!(
+            "guidelint: warning: cannot write the cache {}: {e}",
+            cache.file().display()
+        );
+    }
+    // Freeing tens of thousands of summaries one by one is wasted work at exit.
+    std::mem::forget(cache);
     let to_file = args.output.is_some();
     let catalog = engine.catalog();
     let options = report::RenderOptions {
@@ -398,6 +419,24 @@ fn check(args: CheckArgs) -> i32 {
         return EXIT_FAILURE;
     }
     exit_status(&outcome)
+}
+
+/// The summary cache of this run: `--cache-dir`, else the configuration's
+/// `cache_dir`, else `.guidelint_cache` in the project root; `None` with
+/// `--no-cache` or `GUIDELINT_NO_CACHE`.
+fn open_cache(args: &CheckArgs, engine: &Engine) -> Option<crate::cache::Cache> {
+    let off = std::env::var_os("GUIDELINT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    if args.no_cache || (off && args.cache_dir.is_none()) {
+        return None;
+    }
+    let root = engine.config.root()?;
+    let dir = match (&args.cache_dir, &engine.config.cache_dir) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => engine.config.resolve(dir),
+        (None, None) => root.join(crate::cache::DEFAULT_DIR),
+    };
+    let fingerprint = crate::cache::fingerprint(engine);
+    Some(crate::cache::Cache::open(&dir, &root, fingerprint))
 }
 
 fn exit_status(outcome: &crate::engine::Outcome) -> i32 {

@@ -120,6 +120,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Corpus-wide checks.
     pub corpus: CorpusConfig,
+    /// The summary cache's folder, relative to the configuration file
+    /// (default: `.guidelint_cache` next to it).
+    pub cache_dir: Option<String>,
     /// Where the file was loaded from (not a key of the file).
     #[serde(skip)]
     pub origin: Option<PathBuf>,

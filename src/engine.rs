@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, Stamp};
 use crate::config::Config;
 use crate::corpus::{self, CorpusContext, GuideSummary};
 use crate::data::DataError;
@@ -85,15 +86,36 @@ impl Engine {
     /// guides `report` marks (changed-files mode): every guide is still read and
     /// indexed, so links, anchors and duplicates resolve against the whole run.
     pub fn check_reporting(&self, files: &[GuideFile], report: Option<&[bool]>) -> Outcome {
+        self.check_cached(files, report, None)
+    }
+
+    /// Checks `files` like [`Engine::check_reporting`], with a summary cache:
+    /// a guide that is not reported and whose cached summary is fresh is only
+    /// stat'ed, not read; every summary made is recorded in the cache (the
+    /// caller saves it). The findings are the same with or without the cache.
+    pub fn check_cached(
+        &self,
+        files: &[GuideFile],
+        report: Option<&[bool]>,
+        mut cache: Option<&mut Cache>,
+    ) -> Outcome {
+        let reported = |i: usize| report.is_none_or(|r| r.get(i).copied().unwrap_or(false));
+        let mut cached = CacheUse::new(cache.as_deref_mut(), files, &reported);
         let results: Vec<(SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>)> = files
             .par_iter()
+            .zip(cached.hits.par_iter_mut())
             .enumerate()
-            .map(|(i, f)| {
-                self.check_file(
-                    i,
-                    f,
-                    report.is_none_or(|r| r.get(i).copied().unwrap_or(false)),
-                )
+            .map(|(i, (f, hit))| match hit.take() {
+                Some(mut summary) => {
+                    summary.file = i;
+                    summary.fs_path = f.path.clone();
+                    let source = SourceFile {
+                        path: f.display.clone(),
+                        text: None,
+                    };
+                    (source, Vec::new(), summary, None)
+                }
+                None => self.check_file(i, f, reported(i)),
             })
             .collect();
         let mut outcome = Outcome::default();
@@ -105,10 +127,15 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref());
+        let ctx =
+            CorpusContext::new(&summaries, &self.config, self.spec.as_ref()).with_focus(report);
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
+        drop(ctx);
+        if let Some(cache) = cache {
+            cached.record(cache, summaries);
+        }
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
         reload_sources(&mut outcome, files);
@@ -128,11 +155,14 @@ impl Engine {
         files: &[GuideFile],
         report: Option<&[bool]>,
     ) {
+        let reported = |f: &Finding| report.is_none_or(|r| r.get(f.file).copied().unwrap_or(false));
+        // Findings of unreported guides go first (suppressions and selection
+        // only concern a finding's own guide): the corpus rules find them in
+        // the whole corpus, and they are many.
+        findings.retain(reported);
         suppress::apply(findings, suppressions, &self.catalog());
+        findings.retain(reported);
         Selection::new(&self.config).apply(findings, |i| files.get(i).map(|f| f.path.as_path()));
-        if let Some(report) = report {
-            findings.retain(|f| report.get(f.file).copied().unwrap_or(false));
-        }
     }
 
     /// Reads, parses and checks one guide. A guide whose findings will not be
@@ -285,6 +315,72 @@ impl Engine {
         let spellings = self.declarative.check_guide(&ctx, &mut findings);
         findings.sort_by_key(|f| f.span.start);
         (findings, spellings)
+    }
+}
+
+/// What a run takes from and gives back to the summary cache, guide by guide.
+struct CacheUse {
+    /// Each guide's key and stamp (taken before it is read), when it is cached.
+    stamps: Vec<Option<(String, Stamp)>>,
+    /// Each guide's key when it has no stamp (gone, or not a regular file).
+    gone: Vec<Option<String>>,
+    /// The fresh cached summaries of the guides that are not reported.
+    hits: Vec<Option<GuideSummary>>,
+}
+
+impl CacheUse {
+    /// Stats every guide (in parallel) and takes the fresh summaries of the
+    /// unreported ones out of `cache`.
+    fn new(
+        cache: Option<&mut Cache>,
+        files: &[GuideFile],
+        reported: &dyn Fn(usize) -> bool,
+    ) -> Self {
+        let Some(cache) = cache else {
+            return CacheUse {
+                stamps: Vec::new(),
+                gone: Vec::new(),
+                hits: vec![None; files.len()],
+            };
+        };
+        let keyed: Vec<(String, Option<Stamp>)> = files
+            .par_iter()
+            .map(|f| (cache.key(&f.path), Stamp::read(&f.path)))
+            .collect();
+        let mut stamps = Vec::with_capacity(files.len());
+        let mut gone = Vec::with_capacity(files.len());
+        let mut hits = Vec::with_capacity(files.len());
+        for (i, (key, stamp)) in keyed.into_iter().enumerate() {
+            // A reported guide is checked for real: its cached summary only
+            // tells whether the cache changes, and is dropped now.
+            let hit = match (&stamp, files.get(i)) {
+                (Some(stamp), Some(f)) => cache.take(&key, stamp, &f.display),
+                _ => None,
+            };
+            hits.push(hit.filter(|_| !reported(i)));
+            match stamp {
+                Some(stamp) => {
+                    stamps.push(Some((key, stamp)));
+                    gone.push(None);
+                }
+                None => {
+                    stamps.push(None);
+                    gone.push(Some(key));
+                }
+            }
+        }
+        CacheUse { stamps, gone, hits }
+    }
+
+    /// Gives the run's summaries to `cache` (the ones taken out go back).
+    fn record(self, cache: &mut Cache, summaries: Vec<GuideSummary>) {
+        for ((summary, stamp), gone) in summaries.into_iter().zip(self.stamps).zip(self.gone) {
+            if let Some((key, stamp)) = stamp {
+                cache.insert(key, stamp, summary);
+            } else if let Some(key) = gone {
+                cache.remove(&key);
+            }
+        }
     }
 }
 

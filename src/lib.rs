@@ -7,6 +7,7 @@
 pub mod anchors;
 pub mod atomic;
 pub mod autoconfig;
+pub mod cache;
 pub mod changed;
 pub mod cli;
 pub mod config;

@@ -146,6 +146,8 @@ fn python_slug_is(text: &str, base: &str) -> bool {
 fn guidelint_checks_the_generated_repository_and_finds_the_planted_mistakes() {
     let (dir, _files) = generate(1500, 42);
     let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args([
             "check",
             &dir.path().to_string_lossy(),

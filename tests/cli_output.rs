@@ -13,6 +13,8 @@ const CLEAN: &str = "fixtures/fix/fixed.md";
 
 fn guidelint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
@@ -278,6 +280,8 @@ fn github_annotations_escape_properties_and_data() {
     let guide = dir.path().join("a,b:c%.md");
     std::fs::copy(BROKEN, &guide).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(["check", "--format", "github", "a,b:c%.md"])
         .current_dir(dir.path())
         .output()
@@ -378,6 +382,8 @@ fn junit_is_well_formed() {
     std::fs::copy(BROKEN, &guide).unwrap();
     std::fs::copy(CLEAN, dir.path().join("clean.md")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(["check", "--format", "junit", "."])
         .current_dir(dir.path())
         .output()
@@ -445,6 +451,8 @@ fn output_writes_the_report_to_a_file() {
 
 fn pretty_with(args: &[&str], env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_guidelint"));
+    // No cache folder where the tests run.
+    cmd.env("GUIDELINT_NO_CACHE", "1");
     cmd.args(["check", SEEDS])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -7,6 +7,8 @@ use guidelint::spec::{Protocol, Spec};
 
 fn run(args: &[&str]) -> (String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

@@ -344,6 +344,7 @@ fn summaries_hold_no_text() {
         &text,
         &guide,
         &[],
+        None,
         &Config::default(),
     );
     let held: usize = s.anchors.iter().map(|a| a.id.len()).sum::<usize>()
@@ -359,6 +360,8 @@ fn summaries_hold_no_text() {
 #[test]
 fn the_cli_reports_corpus_findings() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(["check", "fixtures/corpus", "--format", "concise"])
         .current_dir(manifest())
         .env("NO_COLOR", "1")

@@ -275,6 +275,8 @@ fn duplicate_code_is_refused() {
 
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(args)
         .current_dir(ROOT)
         .output()
@@ -354,6 +356,8 @@ fn cli_reads_rule_dirs_from_the_configuration() {
     .unwrap();
     std::fs::write(dir.path().join("guide.md"), "# Mail\n\nClick here.\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(["check", "--format", "concise", "guide.md"])
         .current_dir(dir.path())
         .output()

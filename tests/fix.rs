@@ -18,6 +18,8 @@ fn fixture(path: &str) -> Vec<u8> {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder in the directories these tests count.
+        .env("GUIDELINT_NO_CACHE", "1")
         .arg("check")
         .args(args)
         .current_dir(dir)

@@ -22,7 +22,7 @@ static ATTR_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\s)#([^\s}]+)").expect("valid attribute id regex"));
 
 /// An anchor a `#fragment` can point at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Anchor {
     /// The id.
     pub id: String,

@@ -4,12 +4,13 @@
 //! stands in for a spec where there is none (`--no-spec`, or a product the spec
 //! does not describe) and that `guidelint spec infer` prints as a draft spec.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::GuideSummary;
 use crate::extract::{Fact, Limit, Value};
@@ -19,7 +20,7 @@ use crate::spec::{Direction, Product, Protocol, Spec};
 pub const MIN_SUPPORT: usize = 3;
 
 /// What kind of fact a summary holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FactKind {
     /// A port number.
     Port,
@@ -34,11 +35,11 @@ pub enum FactKind {
     /// An MX record host.
     Mx,
     /// A stated limit.
-    Limit(Limit),
+    Limit(#[serde(with = "crate::cache::serde_limit")] Limit),
 }
 
 /// One fact of a guide, compact: what the corpus pass compares.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactSummary {
     /// What the fact is.
     pub kind: FactKind,
@@ -138,7 +139,7 @@ impl Slot {
 }
 
 /// A guide's facts and what attributes it to a product, kept for the corpus pass.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GuideFacts {
     /// The facts, in document order.
     pub items: Vec<FactSummary>,
@@ -260,14 +261,15 @@ fn single_valued(slot: &Slot) -> bool {
     }
 }
 
-/// For one slot: normalized value → (guides giving it, the value as first written).
-pub type Tally = BTreeMap<String, (BTreeSet<usize>, String)>;
+/// For one slot: normalized value → (guides giving it, in run order, the
+/// value as first written).
+pub type Tally = BTreeMap<String, (Vec<usize>, String)>;
 
 /// How many guides give each value of each slot, per product id.
 #[derive(Debug, Clone, Default)]
 pub struct Votes {
-    /// (product id, slot) → the slot's tally.
-    pub counts: BTreeMap<(String, Slot), Tally>,
+    /// product id → slot → the slot's tally.
+    pub counts: HashMap<String, HashMap<Slot, Tally>>,
 }
 
 impl Votes {
@@ -275,22 +277,27 @@ impl Votes {
     pub fn count(summaries: &[GuideSummary], spec: Option<&Spec>) -> Votes {
         let mut votes = Votes::default();
         for s in summaries.iter().filter(|s| s.readable) {
-            let product = product_of(spec, s)
-                .map(|p| p.id.clone())
-                .unwrap_or_default();
+            let product = product_of(spec, s).map(|p| p.id.as_str()).unwrap_or("");
+            if !votes.counts.contains_key(product) {
+                votes.counts.insert(product.to_string(), HashMap::new());
+            }
+            let Some(slots) = votes.counts.get_mut(product) else {
+                continue;
+            };
             for f in &s.facts.items {
                 let slot = f.slot();
                 if !single_valued(&slot) {
                     continue;
                 }
-                votes
-                    .counts
-                    .entry((product.clone(), slot))
-                    .or_default()
-                    .entry(f.value.clone())
-                    .or_insert_with(|| (BTreeSet::new(), f.shown().to_string()))
-                    .0
-                    .insert(s.file);
+                let tally = slots.entry(slot).or_default();
+                if !tally.contains_key(&f.value) {
+                    tally.insert(f.value.clone(), (Vec::new(), f.shown().to_string()));
+                }
+                if let Some((guides, _)) = tally.get_mut(&f.value)
+                    && guides.last() != Some(&s.file)
+                {
+                    guides.push(s.file);
+                }
             }
         }
         votes
@@ -300,7 +307,8 @@ impl Votes {
     pub fn ranked(&self, product: &str, slot: &Slot) -> Vec<(String, String, usize)> {
         let mut out: Vec<(String, String, usize)> = self
             .counts
-            .get(&(product.to_string(), *slot))
+            .get(product)
+            .and_then(|slots| slots.get(slot))
             .map(|m| {
                 m.iter()
                     .map(|(v, (guides, shown))| (shown.clone(), v.clone(), guides.len()))

@@ -8,7 +8,7 @@
 use std::path::{Component, Path};
 
 /// What the path (and front matter) says of a guide's place.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     /// Lowercase locale such as `fr-fr`: from `guide.<locale>.md`, else the
     /// front matter's `lang`, else a folder named like a locale.

@@ -111,6 +111,18 @@ impl Index {
     /// Indexes `summaries` and resolves their links against each other and
     /// the filesystem (in parallel; each local path is checked once).
     pub fn build(summaries: &[GuideSummary], url_pattern: Option<&str>) -> Index {
+        Self::build_focused(summaries, url_pattern, None)
+    }
+
+    /// Like [`Index::build`], but resolves only the links of the guides
+    /// `focus` marks (changed-files mode): the others get no resolutions.
+    /// Every link rule reports at the link, so the findings of the marked
+    /// guides are the same.
+    pub fn build_focused(
+        summaries: &[GuideSummary],
+        url_pattern: Option<&str>,
+        focus: Option<&[bool]>,
+    ) -> Index {
         let files: Vec<PathBuf> = summaries
             .iter()
             .map(|s| paths::absolute(&s.fs_path))
@@ -157,6 +169,9 @@ impl Index {
             .par_iter()
             .enumerate()
             .map(|(i, s)| {
+                if focus.is_some_and(|f| !f.get(i).copied().unwrap_or(false)) {
+                    return Vec::new();
+                }
                 s.links
                     .iter()
                     .map(|l| index.resolve(summaries, i, l, pattern.as_ref()))

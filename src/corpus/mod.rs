@@ -34,6 +34,8 @@ pub struct CorpusContext<'a> {
     pub config: &'a Config,
     /// The spec, unless disabled.
     pub spec: Option<&'a Spec>,
+    /// In changed-files mode, the guides whose findings are reported.
+    focus: Option<&'a [bool]>,
     index: OnceLock<links::Index>,
 }
 
@@ -44,14 +46,34 @@ impl<'a> CorpusContext<'a> {
             summaries,
             config,
             spec,
+            focus: None,
             index: OnceLock::new(),
         }
+    }
+
+    /// Restricts work whose findings land only in their own guide (resolving
+    /// links) to the guides `focus` marks; `None` means every guide.
+    pub fn with_focus(mut self, focus: Option<&'a [bool]>) -> Self {
+        self.focus = focus;
+        self
+    }
+
+    /// True when the findings of guide `i` are wanted: always, unless the pass
+    /// is focused on some guides (changed-files mode). Work whose findings
+    /// can only land in unwanted guides is skipped.
+    pub fn focused(&self, i: usize) -> bool {
+        self.focus
+            .is_none_or(|f| f.get(i).copied().unwrap_or(false))
     }
 
     /// The index of the run's guides and their resolved links (built on first use).
     pub fn index(&self) -> &links::Index {
         self.index.get_or_init(|| {
-            links::Index::build(self.summaries, self.config.corpus.url_pattern.as_deref())
+            links::Index::build_focused(
+                self.summaries,
+                self.config.corpus.url_pattern.as_deref(),
+                self.focus,
+            )
         })
     }
 

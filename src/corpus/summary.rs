@@ -4,6 +4,8 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::anchors::{self, Anchor};
 use super::layout::{self, Layout};
 use super::schema::{self, Schema};
@@ -11,7 +13,7 @@ use crate::config::Config;
 use crate::guide::{Guide, GuideKind};
 
 /// A value and where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located<T> {
     /// The value.
     pub value: T,
@@ -20,7 +22,7 @@ pub struct Located<T> {
 }
 
 /// A link or image the corpus pass checks (external hosts are left out).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
     /// The destination without its `#fragment` (empty for `#x` alone).
     pub target: String,
@@ -35,13 +37,15 @@ pub struct LinkRef {
 }
 
 /// What the corpus pass needs to know of one guide.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GuideSummary {
-    /// Index of the guide in the run.
+    /// Index of the guide in the run (not cached: set by each run).
+    #[serde(skip)]
     pub file: usize,
     /// Path as given.
     pub path: String,
-    /// The path to read it from.
+    /// The path to read it from (not cached: set by each run).
+    #[serde(skip)]
     pub fs_path: PathBuf,
     /// False when the guide could not be read or parsed.
     pub readable: bool,

@@ -18,8 +18,12 @@ pub fn groups(ctx: &CorpusContext<'_>) -> Vec<Vec<usize>> {
             .copied()
             .filter(|&j| ctx.summaries[j].layout.translation && ctx.summaries[j].readable)
             .collect();
-        // Each folder once: from its first translation.
-        if members.len() >= 2 && members.first() == Some(&i) {
+        // Each folder once: from its first translation; in changed-files
+        // mode, only the folders of the changed guides.
+        if members.len() >= 2
+            && members.first() == Some(&i)
+            && members.iter().any(|&j| ctx.focused(j))
+        {
             out.push(members);
         }
     }

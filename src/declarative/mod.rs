@@ -43,11 +43,13 @@ pub struct RuleSet {
     rules: Vec<CompiledRule>,
     /// Rules out, in one scan per guide, the rules that cannot match in it.
     filter: Option<filter::GuideFilter>,
+    /// A hash of the rule files' names and texts (see [`RuleSet::fingerprint`]).
+    fingerprint: u64,
 }
 
 /// The uses of each spelling of a corpus-wide consistency rule in one guide
 /// (kept in the guide's [`GuideSummary`] for the corpus pass).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SpellingUse {
     /// Index of the rule in the [`RuleSet`].
     pub rule: usize,
@@ -86,7 +88,21 @@ impl RuleSet {
         }
         compile::check_unique(&rules, &sources)?;
         let filter = filter::GuideFilter::new(&rules);
-        Ok(RuleSet { rules, filter })
+        let mut hash = crate::cache::Fingerprinter::new();
+        for (name, text) in &sources {
+            hash.part(name.as_bytes()).part(text.as_bytes());
+        }
+        Ok(RuleSet {
+            rules,
+            filter,
+            fingerprint: hash.finish(),
+        })
+    }
+
+    /// A hash of the rule files the set was compiled from: equal sources, equal
+    /// fingerprints, in every process (the summary cache depends on it).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The compiled rules.

@@ -17,7 +17,11 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
     let votes = Votes::count(ctx.summaries, ctx.spec);
-    for s in ctx.summaries.iter().filter(|s| s.readable) {
+    for s in ctx
+        .summaries
+        .iter()
+        .filter(|s| s.readable && ctx.focused(s.file))
+    {
         let product = product_of(ctx.spec, s);
         let id = product.map(|p| p.id.as_str()).unwrap_or("");
         for f in &s.facts.items {

@@ -63,7 +63,7 @@ pub(crate) fn report_duplicates<'s>(
             (true, false) => format!(" in {universe}"),
             (true, true) => String::new(),
         };
-        for &(i, here) in &places {
+        for &(i, here) in places.iter().filter(|(i, _)| ctx.focused(*i)) {
             let others: Vec<&Place<'_>> = places.iter().filter(|(j, _)| *j != i).collect();
             let names: Vec<String> = others
                 .iter()

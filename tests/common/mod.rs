@@ -15,6 +15,8 @@ pub const GOOD: &str =
 /// Runs `guidelint args` in `dir`, without colour.
 pub fn guidelint(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guidelint"))
+        // No cache folder where the tests run.
+        .env("GUIDELINT_NO_CACHE", "1")
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

@@ -1,0 +1,605 @@
+//! The summary cache: each guide's [`GuideSummary`] (what the corpus pass
+//! needs of it), kept on disk between runs, so that a changed-files run reads
+//! only the changed guides and merely stats the others.
+//!
+//! - An entry maps a guide (its path relative to the cache root, the project
+//!   root) to its summary and the [`Stamp`] (size, modification time in
+//!   nanoseconds, permissions) the guide had when it was read: the entry is
+//!   fresh while the guide's stamp is unchanged. A guide modified less than
+//!   [`SETTLE`] before the run started is not cached (its time stamp may not
+//!   tell the next change apart, git's "racily clean" case).
+//! - The whole cache is keyed by a [`fingerprint`] of everything a summary
+//!   depends on: guidelint's version and binary, the configuration, the spec,
+//!   the vocabularies, protocols, front-matter schema and declarative rules.
+//!   Each fingerprint has its own file, `summaries-<fingerprint>.bin`; a
+//!   missing, foreign, truncated or corrupt file is an empty cache, never an
+//!   error.
+//! - The file is postcard (a compact binary serde format) behind a header
+//!   (magic, format version, fingerprint, payload length and checksum), written
+//!   atomically (temporary file, then rename) and only when an entry changed,
+//!   so concurrent runs never see half a file: the last writer wins.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::GuideSummary;
+use crate::data;
+use crate::engine::Engine;
+
+/// The cache folder's name in the project root.
+pub const DEFAULT_DIR: &str = ".guidelint_cache";
+
+/// The layout of the cache file; bumped when it changes.
+const FORMAT: u32 = 1;
+
+/// The first bytes of a cache file.
+const MAGIC: [u8; 8] = *b"GLCACHE\x01";
+
+/// A guide modified this shortly before the run is read but not cached.
+pub const SETTLE: Duration = Duration::from_secs(1);
+
+/// A deterministic 64-bit hash (FNV-1a) of length-prefixed parts: equal
+/// inputs give equal fingerprints in every process and on every platform.
+#[derive(Debug, Clone)]
+pub struct Fingerprinter(u64);
+
+impl Default for Fingerprinter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fingerprinter {
+    /// An empty hash.
+    pub fn new() -> Self {
+        Fingerprinter(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Adds one part (its length, then its bytes).
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.bytes(&(bytes.len() as u64).to_le_bytes());
+        self.bytes(bytes);
+        self
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The fingerprint of everything an engine's summaries depend on.
+pub fn fingerprint(engine: &Engine) -> u64 {
+    let mut h = Fingerprinter::new();
+    h.part(env!("CARGO_PKG_VERSION").as_bytes())
+        .part(&FORMAT.to_le_bytes());
+    // A rebuilt guidelint may summarize differently under the same version.
+    if let Some(stamp) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| fs::metadata(exe).ok())
+        .and_then(|meta| Stamp::of(&meta))
+    {
+        h.part(&stamp.size.to_le_bytes())
+            .part(&stamp.secs.to_le_bytes())
+            .part(&stamp.nanos.to_le_bytes());
+    }
+    for (name, text) in data::VOCABULARIES {
+        h.part(name.as_bytes()).part(text.as_bytes());
+    }
+    h.part(data::PROTOCOLS_YAML.as_bytes())
+        .part(data::FRONT_MATTER_YAML.as_bytes());
+    // The configuration and the spec hold no hash maps: their Debug text is
+    // the same in every process (the configuration's includes its file's text).
+    h.part(format!("{:?}", engine.config).as_bytes())
+        .part(format!("{:?}", engine.spec).as_bytes())
+        .part(&engine.declarative.fingerprint().to_le_bytes());
+    h.finish()
+}
+
+/// What a guide's file looked like when its summary was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time: seconds since the Unix epoch.
+    pub secs: i64,
+    /// Modification time: nanoseconds within the second.
+    pub nanos: u32,
+    /// Permission bits (Unix), or the read-only flag.
+    pub mode: u32,
+}
+
+impl Stamp {
+    /// The stamp of a regular file; `None` for anything else.
+    pub fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        let (secs, nanos, mode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                meta.mtime(),
+                u32::try_from(meta.mtime_nsec()).ok()?,
+                meta.mode(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (secs, nanos, mode) = {
+            let since = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+            (
+                i64::try_from(since.as_secs()).ok()?,
+                since.subsec_nanos(),
+                u32::from(meta.permissions().readonly()),
+            )
+        };
+        Some(Stamp {
+            size: meta.len(),
+            secs,
+            nanos,
+            mode,
+        })
+    }
+
+    /// The stamp of the file at `path`, following links.
+    pub fn read(path: &Path) -> Option<Stamp> {
+        Stamp::of(&fs::metadata(path).ok()?)
+    }
+
+    /// True when the file was last modified at least [`SETTLE`] before `started`.
+    fn settled(&self, started: SystemTime) -> bool {
+        let Ok(secs) = u64::try_from(self.secs) else {
+            return false;
+        };
+        let modified = UNIX_EPOCH + Duration::new(secs, self.nanos.min(999_999_999));
+        modified + SETTLE <= started
+    }
+}
+
+/// One cached guide.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stamp: Stamp,
+    summary: GuideSummary,
+}
+
+/// What precedes the entries in a cache file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Header {
+    magic: [u8; 8],
+    format: u32,
+    fingerprint: u64,
+    /// Length of the payload (the entries) in bytes.
+    length: u64,
+    /// [`checksum`] of the payload.
+    checksum: u64,
+}
+
+/// The summaries of earlier runs, and this run's new ones.
+#[derive(Debug)]
+pub struct Cache {
+    /// The cache folder.
+    dir: PathBuf,
+    /// The project root: keys are paths relative to it.
+    root: PathBuf,
+    fingerprint: u64,
+    started: SystemTime,
+    entries: HashMap<String, Entry>,
+    /// The stamps of the entries [`Cache::take`] took out.
+    taken: HashMap<String, Stamp>,
+    /// The keys this run recorded.
+    touched: HashSet<String>,
+    dirty: bool,
+}
+
+impl Cache {
+    /// The cache in folder `dir` for guides under `root`, for runs whose
+    /// summaries have `fingerprint`. A missing or unusable file is an empty cache.
+    pub fn open(dir: &Path, root: &Path, fingerprint: u64) -> Cache {
+        let started = SystemTime::now();
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut cache = Cache {
+            dir: dir.to_path_buf(),
+            root,
+            fingerprint,
+            started,
+            entries: HashMap::new(),
+            taken: HashMap::new(),
+            touched: HashSet::new(),
+            dirty: false,
+        };
+        if let Ok(bytes) = fs::read(cache.file()) {
+            cache.entries = decode(&bytes, fingerprint).unwrap_or_default();
+        }
+        cache
+    }
+
+    /// The file of this fingerprint's summaries.
+    pub fn file(&self) -> PathBuf {
+        self.dir
+            .join(format!("summaries-{:016x}.bin", self.fingerprint))
+    }
+
+    /// How many guides the cache holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the cache holds no guide.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The key of the guide at `path`: its path relative to the root with `/`
+    /// separators, or its absolute path when it lies elsewhere. Lexical: no
+    /// file-system call.
+    pub fn key(&self, path: &Path) -> String {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let normal = normalize(&absolute);
+        match normal.strip_prefix(&self.root) {
+            Ok(rel) => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => normal.to_string_lossy().into_owned(),
+        }
+    }
+
+    /// Takes out the cached summary of the guide `key`, shown as `display`, if
+    /// the guide still has `stamp` (and was shown the same way: a summary's
+    /// layout depends on the path as given). [`Cache::insert`] puts it back.
+    pub fn take(&mut self, key: &str, stamp: &Stamp, display: &str) -> Option<GuideSummary> {
+        let fresh = self
+            .entries
+            .get(key)
+            .is_some_and(|e| e.stamp == *stamp && e.summary.path == display);
+        if !fresh {
+            return None;
+        }
+        let entry = self.entries.remove(key)?;
+        self.taken.insert(key.to_string(), entry.stamp);
+        Some(entry.summary)
+    }
+
+    /// Records the summary of the guide `key`, read when it had `stamp`. The
+    /// file is rewritten only if that changes the cache; a guide modified too
+    /// recently is not cached (and its stale entry is dropped).
+    pub fn insert(&mut self, key: String, stamp: Stamp, summary: GuideSummary) {
+        let was_fresh = match self.taken.remove(&key) {
+            Some(taken) => taken == stamp,
+            None => self
+                .entries
+                .get(&key)
+                .is_some_and(|e| e.stamp == stamp && e.summary.path == summary.path),
+        };
+        if !summary.readable || !stamp.settled(self.started) {
+            self.dirty |= was_fresh | self.entries.remove(&key).is_some();
+            return;
+        }
+        self.dirty |= !was_fresh;
+        self.touched.insert(key.clone());
+        self.entries.insert(key, Entry { stamp, summary });
+    }
+
+    /// Forgets the guide `key` (it is gone, or no longer a regular file).
+    pub fn remove(&mut self, key: &str) {
+        self.dirty |= self.taken.remove(key).is_some() | self.entries.remove(key).is_some();
+    }
+
+    /// Writes the cache if an entry changed: the folder (with a `.gitignore`
+    /// holding `*`) is created if needed, the file replaced atomically.
+    pub fn save(&mut self) -> io::Result<()> {
+        if !self.dirty {
+            return Ok(());
+        }
+        // Entries of guides this run did not see and that are gone.
+        let root = &self.root;
+        let touched = &self.touched;
+        self.entries
+            .retain(|key, _| touched.contains(key) || root.join(key).is_file());
+        fs::create_dir_all(&self.dir)?;
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
+        }
+        let bytes = encode(&self.entries, self.fingerprint)?;
+        crate::atomic::write_unsynced(&self.file(), &bytes)?;
+        self.dirty = false;
+        Ok(())
+    }
+}
+
+/// `path` without `.` and with `..` applied (lexically).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Entries are written in this many independent shards, decoded in parallel.
+const SHARDS: usize = 16;
+
+/// The cache file's bytes: the header, then the shards of entries, each
+/// preceded by its length (eight bytes, little-endian).
+fn encode(entries: &HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
+    let all: Vec<(&String, &Entry)> = entries.iter().collect();
+    let per_shard = all.len().div_ceil(SHARDS).max(1);
+    let shards: Vec<Vec<u8>> = all
+        .par_chunks(per_shard)
+        .map(postcard::to_stdvec)
+        .collect::<Result<_, _>>()
+        .map_err(io::Error::other)?;
+    let mut payload = Vec::with_capacity(shards.iter().map(|s| s.len() + 8).sum());
+    for shard in &shards {
+        payload.extend_from_slice(&(shard.len() as u64).to_le_bytes());
+        payload.extend_from_slice(shard);
+    }
+    let header = Header {
+        magic: MAGIC,
+        format: FORMAT,
+        fingerprint,
+        length: payload.len() as u64,
+        checksum: checksum(&payload),
+    };
+    let mut bytes = postcard::to_stdvec(&header).map_err(io::Error::other)?;
+    bytes.extend_from_slice(&payload);
+    Ok(bytes)
+}
+
+/// The entries of a cache file, or `None` when it is not one of ours, of
+/// another fingerprint, truncated or corrupt.
+fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
+    let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
+    if header.magic != MAGIC
+        || header.format != FORMAT
+        || header.fingerprint != fingerprint
+        || header.length != payload.len() as u64
+        || header.checksum != checksum(payload)
+    {
+        return None;
+    }
+    let mut shards = Vec::new();
+    let mut rest = payload;
+    while !rest.is_empty() {
+        let (len, after) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        if len > after.len() {
+            return None;
+        }
+        let (shard, after) = after.split_at(len);
+        shards.push(shard);
+        rest = after;
+    }
+    let decoded: Vec<Vec<(String, Entry)>> = shards
+        .par_iter()
+        .map(|shard| postcard::from_bytes(shard).ok())
+        .collect::<Option<_>>()?;
+    let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
+    entries.extend(decoded.into_iter().flatten());
+    Some(entries)
+}
+
+/// A fast 64-bit checksum of `bytes` (eight bytes at a time): catches a
+/// damaged file, whose spans could otherwise point anywhere.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word))
+            .wrapping_mul(K)
+            .rotate_left(29);
+    }
+    for b in chunks.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// Serde for [`crate::extract::Limit`] as its index in `Limit::ALL`.
+pub mod serde_limit {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::extract::Limit;
+
+    /// Writes the limit's index.
+    pub fn serialize<S: Serializer>(limit: &Limit, s: S) -> Result<S::Ok, S::Error> {
+        let index = Limit::ALL.iter().position(|l| l == limit).unwrap_or(0);
+        s.serialize_u8(index as u8)
+    }
+
+    /// Reads a limit's index.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
+        let index = u8::deserialize(d)?;
+        Limit::ALL
+            .get(usize::from(index))
+            .copied()
+            .ok_or_else(|| D::Error::custom("no such limit"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::consistency::{FactKind, FactSummary};
+    use crate::corpus::{LinkRef, Located};
+
+    fn summary(path: &str) -> GuideSummary {
+        let mut s = GuideSummary {
+            path: path.to_string(),
+            readable: true,
+            markdown: true,
+            slug: Some(Located {
+                value: "slug".into(),
+                span: 3..7,
+            }),
+            links: vec![LinkRef {
+                target: "../a/guide.fr-fr.md".into(),
+                fragment: Some("x".into()),
+                url_span: 1..2,
+                fragment_span: 2..3,
+                image: false,
+            }],
+            ..GuideSummary::default()
+        };
+        s.facts.items.push(FactSummary {
+            kind: FactKind::Limit(crate::extract::Limit::MailboxQuotaGb),
+            value: "5".into(),
+            written: None,
+            protocol: Some(crate::spec::Protocol::Imap),
+            direction: None,
+            ssl: Some(true),
+            span: 0..1,
+        });
+        s.facts.product = Some(1);
+        s
+    }
+
+    fn old_stamp() -> Stamp {
+        Stamp {
+            size: 10,
+            secs: 1_000_000,
+            nanos: 5,
+            mode: 0o644,
+        }
+    }
+
+    #[test]
+    fn round_trips_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        assert!(cache.is_empty());
+        let key = cache.key(&dir.path().join("a/guide.fr-fr.md"));
+        assert_eq!(key, "a/guide.fr-fr.md");
+        cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"));
+        cache.save().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("c/.gitignore"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("*")
+        );
+        let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        assert_eq!(again.len(), 1);
+        let got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let want = summary("a/guide.fr-fr.md");
+        assert_eq!(got.slug, want.slug);
+        assert_eq!(got.links, want.links);
+        assert_eq!(got.facts.items, want.facts.items);
+        assert_eq!(got.facts.product, want.facts.product);
+        // Another stamp, another display path, another fingerprint: misses.
+        let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
+        let newer = Stamp {
+            nanos: 6,
+            ..old_stamp()
+        };
+        assert!(again.take(&key, &newer, "a/guide.fr-fr.md").is_none());
+        assert!(
+            again
+                .take(&key, &old_stamp(), "./a/guide.fr-fr.md")
+                .is_none()
+        );
+        assert!(Cache::open(&dir.path().join("c"), dir.path(), 8).is_empty());
+    }
+
+    #[test]
+    fn writes_only_when_something_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(dir.path(), dir.path(), 1);
+        cache.save().unwrap();
+        assert!(!cache.file().exists(), "nothing to write");
+        cache.insert("g.md".into(), old_stamp(), summary("g.md"));
+        cache.save().unwrap();
+        let mut again = Cache::open(dir.path(), dir.path(), 1);
+        let s = again.take("g.md", &old_stamp(), "g.md").unwrap();
+        again.insert("g.md".into(), old_stamp(), s);
+        assert!(!again.dirty);
+        // A guide modified just now is not cached, and its old entry goes.
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let fresh = Stamp {
+            secs: now.as_secs() as i64,
+            ..old_stamp()
+        };
+        again.insert("g.md".into(), fresh, summary("g.md"));
+        assert!(again.dirty && again.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(dir.path(), dir.path(), 3);
+        for i in 0..40 {
+            let path = format!("g{i}.md");
+            cache.insert(path.clone(), old_stamp(), summary(&path));
+        }
+        cache.save().unwrap();
+        let file = cache.file();
+        let good = fs::read(&file).unwrap();
+        assert_eq!(Cache::open(dir.path(), dir.path(), 3).len(), 40);
+        let mut damaged: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"not a cache at all".to_vec(),
+            good[..good.len() / 2].to_vec(),
+            good[..20].to_vec(),
+        ];
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x55;
+        damaged.push(flipped);
+        for bytes in damaged {
+            fs::write(&file, &bytes).unwrap();
+            assert!(Cache::open(dir.path(), dir.path(), 3).is_empty());
+        }
+        // Arbitrary bytes never panic, with or without a valid header.
+        for n in [1usize, 7, 64, 1000] {
+            let noise: Vec<u8> = (0..n).map(|i| (i * 131 % 251) as u8).collect();
+            assert!(decode(&noise, 3).is_none());
+            let mut forged = good[..good.len() - decode_payload_len(&good)].to_vec();
+            forged.extend_from_slice(&noise);
+            assert!(decode(&forged, 3).is_none());
+        }
+    }
+
+    /// The payload length of a valid file.
+    fn decode_payload_len(bytes: &[u8]) -> usize {
+        postcard::take_from_bytes::<Header>(bytes).unwrap().1.len()
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_sensitive() {
+        let a = Fingerprinter::new().part(b"ab").part(b"c").finish();
+        let b = Fingerprinter::new().part(b"a").part(b"bc").finish();
+        assert_ne!(a, b);
+        assert_eq!(a, Fingerprinter::new().part(b"ab").part(b"c").finish());
+        let engine = Engine::new(None).unwrap();
+        assert_eq!(fingerprint(&engine), fingerprint(&engine.clone()));
+        let mut other = engine.clone();
+        other.config.corpus.complete = true;
+        assert_ne!(fingerprint(&engine), fingerprint(&other));
+    }
+}

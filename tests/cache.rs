@@ -1,0 +1,244 @@
+//! The summary cache: findings are the same with and without it, a guide
+//! changed since the cache was written is read again, and the cache lives
+//! where the configuration or the flags say.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+const BIN: &str = env!("CARGO_BIN_EXE_guidelint");
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GUIDELINT_NO_CACHE")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=W", "-c", "user.email=w@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Copies `from` into `to`, every file dated an hour ago (old enough to be cached).
+fn copy_old(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_old(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+            age(&target);
+        }
+    }
+}
+
+/// Dates `path` an hour ago.
+fn age(path: &Path) {
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+}
+
+fn cache_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A git repository holding the corpus fixture, committed, with one guide changed.
+fn corpus_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_old(&root.join("fixtures/corpus"), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "corpus"]);
+    let changed = dir
+        .path()
+        .join("pages/web/emails/email_roundcube/guide.fr-fr.md");
+    let mut text = fs::read_to_string(&changed).unwrap();
+    text.push_str("\nUne ligne de plus.\n");
+    fs::write(&changed, text).unwrap();
+    dir
+}
+
+#[test]
+fn a_warm_cache_gives_the_same_findings_as_no_cache() {
+    let dir = corpus_repo();
+    let args = ["check", ".", "--changed-since", "HEAD", "--format", "json"];
+    let uncached = run(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    assert!(
+        !dir.path().join(".guidelint_cache").exists(),
+        "--no-cache writes nothing"
+    );
+    assert!(stdout(&uncached).contains("GL103"), "{}", stdout(&uncached));
+    let cold = run(dir.path(), &args);
+    let cache_dir = dir.path().join(".guidelint_cache");
+    let files = cache_files(&cache_dir);
+    assert!(
+        files.iter().any(|f| f.starts_with("summaries-")),
+        "{files:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(cache_dir.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    let warm = run(dir.path(), &args);
+    assert_eq!(stdout(&cold), stdout(&uncached));
+    assert_eq!(stdout(&warm), stdout(&uncached));
+    assert_eq!(warm.status.code(), uncached.status.code());
+    // A full run agrees too, and the cache stays out of `git status`.
+    let full = ["check", ".", "--format", "json"];
+    assert_eq!(
+        stdout(&run(dir.path(), &full)),
+        stdout(&run(dir.path(), &[&full[..], &["--no-cache"]].concat()))
+    );
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&status.stdout).contains("guidelint_cache"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+}
+
+#[test]
+fn a_guide_changed_since_the_cache_was_written_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("pages/web/emails/a/guide.fr-fr.md");
+    let b = dir.path().join("pages/web/emails/b/guide.fr-fr.md");
+    fs::create_dir_all(a.parent().unwrap()).unwrap();
+    fs::create_dir_all(b.parent().unwrap()).unwrap();
+    fs::write(
+        &a,
+        "---\ntitle: A\nslug: a\n---\n\n# A\n\nVoir [B](../b/guide.fr-fr.md#etape-un).\n",
+    )
+    .unwrap();
+    fs::write(
+        &b,
+        "---\ntitle: B\nslug: b\n---\n\n# B\n\n## Étape un\n\nTexte.\n",
+    )
+    .unwrap();
+    age(&a);
+    age(&b);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "two guides"]);
+    // A full run fills the cache; nothing is wrong.
+    let full = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert!(!stdout(&full).contains("GL103"), "{}", stdout(&full));
+    assert!(!cache_files(&dir.path().join(".guidelint_cache")).is_empty());
+    // A is staged (reported); B's heading changes on disk, unstaged: B is not
+    // reported, but its cached summary is stale, so the link from A breaks.
+    fs::write(
+        &a,
+        "---\ntitle: A\nslug: a\n---\n\n# A\n\nVoir [B](../b/guide.fr-fr.md#etape-un) ici.\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "-A"]);
+    fs::write(
+        &b,
+        "---\ntitle: B\nslug: b\n---\n\n# B\n\n## Étape deux\n\nTexte.\n",
+    )
+    .unwrap();
+    let staged = run(dir.path(), &["check", ".", "--staged", "--format", "json"]);
+    let out = stdout(&staged);
+    assert!(out.contains("GL103"), "{out}");
+    assert!(
+        out.contains("etape-deux"),
+        "the new heading is suggested: {out}"
+    );
+    assert_eq!(
+        out,
+        stdout(&run(
+            dir.path(),
+            &["check", ".", "--staged", "--format", "json", "--no-cache"]
+        ))
+    );
+}
+
+#[test]
+fn the_cache_goes_where_the_flags_and_the_configuration_say() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("g.md"), "# G\n\nTexte.\n").unwrap();
+    age(&dir.path().join("g.md"));
+    run(
+        dir.path(),
+        &["check", ".", "--cache-dir", "elsewhere", "--no-config"],
+    );
+    assert!(!cache_files(&dir.path().join("elsewhere")).is_empty());
+    assert!(!dir.path().join(".guidelint_cache").exists());
+
+    // With a configuration file, `cache_dir` is relative to it, and the
+    // project root is its folder, wherever the run starts.
+    fs::create_dir_all(dir.path().join("sub")).unwrap();
+    fs::write(dir.path().join(".guidelint.yaml"), "cache_dir: .cache/gl\n").unwrap();
+    run(&dir.path().join("sub"), &["check", ".."]);
+    assert!(!cache_files(&dir.path().join(".cache/gl")).is_empty());
+    assert!(!dir.path().join("sub/.guidelint_cache").exists());
+
+    // GUIDELINT_NO_CACHE turns it off.
+    fs::write(dir.path().join(".guidelint.yaml"), "").unwrap();
+    let out = Command::new(BIN)
+        .args(["check", "."])
+        .current_dir(dir.path())
+        .env("GUIDELINT_NO_CACHE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2));
+    assert!(!dir.path().join(".guidelint_cache").exists());
+    run(dir.path(), &["check", "."]);
+    assert!(!cache_files(&dir.path().join(".guidelint_cache")).is_empty());
+}
+
+#[test]
+fn a_corrupt_cache_file_is_a_miss_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("g.md"), "# G\n\n- Port : **993**\n").unwrap();
+    age(&dir.path().join("g.md"));
+    let first = run(dir.path(), &["check", ".", "--format", "json"]);
+    let cache_dir = dir.path().join(".guidelint_cache");
+    for name in cache_files(&cache_dir) {
+        if name.starts_with("summaries-") {
+            fs::write(cache_dir.join(name), b"\x01garbage").unwrap();
+        }
+    }
+    let again = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(stdout(&again), stdout(&first));
+    assert_eq!(again.status.code(), first.status.code());
+}
