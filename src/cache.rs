@@ -23,12 +23,14 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::GuideSummary;
+use crate::corpus::summary::Deferred;
 use crate::data;
 use crate::engine::Engine;
 
@@ -36,7 +38,7 @@ use crate::engine::Engine;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";
@@ -174,6 +176,9 @@ impl Stamp {
 struct Entry {
     stamp: Stamp,
     summary: GuideSummary,
+    /// Where the summary's anchors and links are in the file's details
+    /// region: (offset, length).
+    details: (u64, u64),
 }
 
 /// What precedes the entries in a cache file.
@@ -195,6 +200,8 @@ pub struct Cache {
     dir: PathBuf,
     /// The project root: keys are paths relative to it.
     root: PathBuf,
+    /// Makes guide paths absolute (the current folder asked once).
+    cwd: crate::corpus::paths::Absolutizer,
     fingerprint: u64,
     started: SystemTime,
     entries: HashMap<String, Entry>,
@@ -214,6 +221,7 @@ impl Cache {
         let mut cache = Cache {
             dir: dir.to_path_buf(),
             root,
+            cwd: crate::corpus::paths::Absolutizer::new(),
             fingerprint,
             started,
             entries: HashMap::new(),
@@ -247,8 +255,7 @@ impl Cache {
     /// separators, or its absolute path when it lies elsewhere. Lexical: no
     /// file-system call.
     pub fn key(&self, path: &Path) -> String {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let normal = normalize(&absolute);
+        let normal = self.cwd.absolute(path);
         match normal.strip_prefix(&self.root) {
             Ok(rel) => rel
                 .components()
@@ -292,7 +299,14 @@ impl Cache {
         }
         self.dirty |= !was_fresh;
         self.touched.insert(key.clone());
-        self.entries.insert(key, Entry { stamp, summary });
+        self.entries.insert(
+            key,
+            Entry {
+                stamp,
+                summary,
+                details: (0, 0),
+            },
+        );
     }
 
     /// Forgets the guide `key` (it is gone, or no longer a regular file).
@@ -316,34 +330,44 @@ impl Cache {
         if !ignore.exists() {
             crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
         }
-        let bytes = encode(&self.entries, self.fingerprint)?;
+        let bytes = encode(&mut self.entries, self.fingerprint)?;
         crate::atomic::write_unsynced(&self.file(), &bytes)?;
         self.dirty = false;
+        self.remove_other_files();
         Ok(())
     }
-}
 
-/// `path` without `.` and with `..` applied (lexically).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
+    /// Deletes the files of other fingerprints (another configuration, an
+    /// older guidelint): each would otherwise stay forever.
+    fn remove_other_files(&self) {
+        let Ok(dir) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let own = self.file();
+        for entry in dir.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if path != own && name.starts_with("summaries-") && name.ends_with(".bin") {
+                let _ = fs::remove_file(&path);
             }
-            c => out.push(c),
         }
     }
-    out
 }
 
 /// Entries are written in this many independent shards, decoded in parallel.
 const SHARDS: usize = 16;
 
-/// The cache file's bytes: the header, then the shards of entries, each
-/// preceded by its length (eight bytes, little-endian).
-fn encode(entries: &HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
+/// The cache file's bytes: the header, then the details region (every
+/// summary's encoded anchors and links, decoded only when needed), then the
+/// shards of entries; each preceded by its length (eight bytes, little-endian).
+fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
+    let mut details = Vec::new();
+    for entry in entries.values_mut() {
+        let encoded = entry.summary.encode_details();
+        entry.details = (details.len() as u64, encoded.len() as u64);
+        details.extend_from_slice(&encoded);
+    }
     let all: Vec<(&String, &Entry)> = entries.iter().collect();
     let per_shard = all.len().div_ceil(SHARDS).max(1);
     let shards: Vec<Vec<u8>> = all
@@ -351,7 +375,10 @@ fn encode(entries: &HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<
         .map(postcard::to_stdvec)
         .collect::<Result<_, _>>()
         .map_err(io::Error::other)?;
-    let mut payload = Vec::with_capacity(shards.iter().map(|s| s.len() + 8).sum());
+    let mut payload =
+        Vec::with_capacity(details.len() + 8 + shards.iter().map(|s| s.len() + 8).sum::<usize>());
+    payload.extend_from_slice(&(details.len() as u64).to_le_bytes());
+    payload.extend_from_slice(&details);
     for shard in &shards {
         payload.extend_from_slice(&(shard.len() as u64).to_le_bytes());
         payload.extend_from_slice(shard);
@@ -381,7 +408,13 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
         return None;
     }
     let mut shards = Vec::new();
-    let mut rest = payload;
+    let (len, rest) = payload.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    if len > rest.len() {
+        return None;
+    }
+    let (details, mut rest) = rest.split_at(len);
+    let details: Arc<[u8]> = Arc::from(details);
     while !rest.is_empty() {
         let (len, after) = rest.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
@@ -397,7 +430,18 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
         .map(|shard| postcard::from_bytes(shard).ok())
         .collect::<Option<_>>()?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
-    entries.extend(decoded.into_iter().flatten());
+    for (key, mut entry) in decoded.into_iter().flatten() {
+        let start = usize::try_from(entry.details.0).ok()?;
+        let end = start.checked_add(usize::try_from(entry.details.1).ok()?)?;
+        if end > details.len() {
+            return None;
+        }
+        entry.summary.deferred = Some(Deferred {
+            bytes: details.clone(),
+            range: start..end,
+        });
+        entries.insert(key, entry);
+    }
     Some(entries)
 }
 

@@ -97,13 +97,24 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<HashSet<PathBuf>, 
                     reason: "a revision cannot start with `-`".into(),
                 });
             }
-            let diff = git(
-                &root,
-                &["diff", "--name-only", "-z", "--no-renames", rev, "--"],
-            )?;
-            found.extend(paths(&root, &diff));
-            let untracked = git(&root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
-            found.extend(paths(&root, &untracked));
+            // Both walk the working tree: run at once.
+            let (diff, untracked) = std::thread::scope(|s| {
+                let untracked =
+                    s.spawn(|| git(&root, &["ls-files", "-z", "--others", "--exclude-standard"]));
+                let diff = git(
+                    &root,
+                    &["diff", "--name-only", "-z", "--no-renames", rev, "--"],
+                );
+                let untracked = untracked.join().unwrap_or_else(|_| {
+                    Err(GitError {
+                        command: "git ls-files --others".into(),
+                        reason: "the thread running git failed".into(),
+                    })
+                });
+                (diff, untracked)
+            });
+            found.extend(paths(&root, &diff?));
+            found.extend(paths(&root, &untracked?));
         }
         Changes::Staged => {
             let diff = git(
@@ -124,6 +135,23 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<HashSet<PathBuf>, 
 /// call per path component.
 pub fn mask(files: &[GuideFile], changed: &HashSet<PathBuf>) -> Vec<bool> {
     use rayon::prelude::*;
+    // Most often each changed guide is a file of the run under the same
+    // path: compared lexically, no system call per guide. When some changed
+    // guide is not found that way (a symbolic link on the way, or a change
+    // outside the run), the comparison below by file identity decides.
+    let cwd = crate::corpus::paths::Absolutizer::new();
+    let lexical: Vec<bool> = files
+        .par_iter()
+        .map(|f| changed.contains(&cwd.absolute(&f.path)))
+        .collect();
+    let found = lexical.iter().filter(|m| **m).count();
+    let changed_guides = changed
+        .iter()
+        .filter(|p| crate::discover::is_guide_name(p) && p.is_file())
+        .count();
+    if found == changed_guides {
+        return lexical;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

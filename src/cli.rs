@@ -259,18 +259,35 @@ fn check_cli_selectors(args: &CheckArgs, catalog: &[rules::RuleInfo]) -> Result<
     Ok(())
 }
 
-/// Which guides to report in changed-files mode (`None`: all).
-fn changed_mask(
-    args: &CheckArgs,
-    files: &[discover::GuideFile],
-) -> Result<Option<Vec<bool>>, String> {
+/// The changed files git lists, being computed on another thread
+/// (`None` outside changed-files mode).
+type PendingChanges =
+    Option<std::thread::JoinHandle<Result<std::collections::HashSet<PathBuf>, String>>>;
+
+/// Starts asking git which files changed, when `--changed-since` or `--staged` is given.
+fn start_changed_files(args: &CheckArgs) -> PendingChanges {
     let changes = match (&args.changed_since, args.staged) {
         (Some(rev), _) => Changes::Since(rev.clone()),
         (None, true) => Changes::Staged,
-        (None, false) => return Ok(None),
+        (None, false) => return None,
     };
-    let dir = std::env::current_dir().map_err(|e| e.to_string())?;
-    let changed = changed::changed_files(&dir, &changes).map_err(|e| e.to_string())?;
+    Some(std::thread::spawn(move || {
+        let dir = std::env::current_dir().map_err(|e| e.to_string())?;
+        changed::changed_files(&dir, &changes).map_err(|e| e.to_string())
+    }))
+}
+
+/// Which guides to report in changed-files mode (`None`: all).
+fn changed_mask(
+    changes: PendingChanges,
+    files: &[discover::GuideFile],
+) -> Result<Option<Vec<bool>>, String> {
+    let Some(changes) = changes else {
+        return Ok(None);
+    };
+    let changed = changes
+        .join()
+        .map_err(|_| "the thread asking git failed".to_string())??;
     Ok(Some(changed::mask(files, &changed)))
 }
 
@@ -346,7 +363,12 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let mut files = match discover::discover(&paths) {
+    // git, the walk and the cache's decoding run at once: in a pre-commit
+    // hook they are most of the run.
+    let changes = start_changed_files(&args);
+    let (files, mut cache) =
+        rayon::join(|| discover::discover(&paths), || open_cache(&args, &engine));
+    let mut files = match files {
         Ok(files) => files,
         Err(e) => {
             eprintln!("guidelint: {e}");
@@ -355,14 +377,13 @@ fn check(args: CheckArgs) -> i32 {
     };
     let root = engine.config.root();
     files.retain(|f| engine.config.includes(root.as_deref(), &f.path));
-    let report = match changed_mask(&args, &files) {
+    let report = match changed_mask(changes, &files) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("guidelint: changed-files mode: {e}");
             return EXIT_FAILURE;
         }
     };
-    let mut cache = open_cache(&args, &engine);
     let outcome = engine.check_cached(&files, report.as_deref(), cache.as_mut());
     if args.diff {
         return show_diff(&outcome, &files);

@@ -121,10 +121,39 @@ pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
 /// Walks `dir` for guides. Unreadable directories are skipped silently; the
 /// guides inside them are simply not found.
 fn walk(dir: &Path, out: &mut Vec<GuideFile>) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
+    out.extend(walk_parallel(dir, 0));
+}
+
+/// Folders deeper than this are walked without recursion (no stack overflow
+/// on pathological trees).
+const PARALLEL_DEPTH: usize = 32;
+
+/// The guides under `dir`, its sub-folders walked in parallel: a docs
+/// repository has thousands of folders, and listing each is a system call.
+fn walk_parallel(dir: &Path, depth: usize) -> Vec<GuideFile> {
+    use rayon::prelude::*;
+    let mut out = Vec::new();
+    let mut subdirs = Vec::new();
+    list_folder(dir, &mut out, &mut subdirs);
+    if depth >= PARALLEL_DEPTH {
+        while let Some(d) = subdirs.pop() {
+            list_folder(&d, &mut out, &mut subdirs);
+        }
+        return out;
+    }
+    let nested: Vec<Vec<GuideFile>> = subdirs
+        .par_iter()
+        .map(|d| walk_parallel(d, depth + 1))
+        .collect();
+    out.extend(nested.into_iter().flatten());
+    out
+}
+
+/// The guides of folder `dir` into `out`, its sub-folders into `subdirs`.
+fn list_folder(dir: &Path, out: &mut Vec<GuideFile>, subdirs: &mut Vec<PathBuf>) {
+    {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
         };
         for entry in entries.flatten() {
             let path = entry.path();
@@ -135,7 +164,7 @@ fn walk(dir: &Path, out: &mut Vec<GuideFile>) {
                 continue;
             };
             if kind.is_dir() {
-                stack.push(path);
+                subdirs.push(path);
             } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir()))
                 && is_guide_name(&path)
             {

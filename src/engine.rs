@@ -127,8 +127,13 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
+        let index = self.load_details(&mut summaries, report);
         let ctx =
             CorpusContext::new(&summaries, &self.config, self.spec.as_ref()).with_focus(report);
+        let ctx = match index {
+            Some(index) => ctx.with_index(index),
+            None => ctx,
+        };
         rules::check_corpus(&ctx, &mut outcome.findings);
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
@@ -143,6 +148,32 @@ impl Engine {
             .findings
             .sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
         outcome
+    }
+
+    /// Gives every summary the corpus pass reads its anchors and links: in
+    /// changed-files mode, cached summaries keep them encoded unless a changed
+    /// guide's checks read them (see [`CorpusContext::focus_neighbours`]).
+    /// Returns the index built to find those, for the pass to reuse.
+    fn load_details(
+        &self,
+        summaries: &mut [GuideSummary],
+        report: Option<&[bool]>,
+    ) -> Option<crate::corpus::links::Index> {
+        if report.is_none() {
+            summaries
+                .par_iter_mut()
+                .for_each(GuideSummary::load_details);
+            return None;
+        }
+        let (needed, index) = CorpusContext::new(summaries, &self.config, self.spec.as_ref())
+            .with_focus(report)
+            .focus_neighbours();
+        for i in needed {
+            if let Some(s) = summaries.get_mut(i) {
+                s.load_details();
+            }
+        }
+        Some(index)
     }
 
     /// The one place findings are dropped or re-ranked after the checks:

@@ -4,7 +4,7 @@
 //! stands in for a spec where there is none (`--no-spec`, or a product the spec
 //! does not describe) and that `guidelint spec infer` prints as a draft spec.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -263,7 +263,7 @@ fn single_valued(slot: &Slot) -> bool {
 
 /// For one slot: normalized value → (guides giving it, in run order, the
 /// value as first written).
-pub type Tally = BTreeMap<String, (Vec<usize>, String)>;
+pub type Tally = HashMap<String, (Vec<usize>, String)>;
 
 /// How many guides give each value of each slot, per product id.
 #[derive(Debug, Clone, Default)]
@@ -275,6 +275,16 @@ pub struct Votes {
 impl Votes {
     /// Counts the facts of every readable guide; each guide votes once per value.
     pub fn count(summaries: &[GuideSummary], spec: Option<&Spec>) -> Votes {
+        Self::count_slots(summaries, spec, None)
+    }
+
+    /// Like [`Votes::count`], but only for the (product id, slot) pairs in
+    /// `wanted`, when given (changed-files mode: the slots of the changed guides).
+    pub fn count_slots(
+        summaries: &[GuideSummary],
+        spec: Option<&Spec>,
+        wanted: Option<&HashSet<(&str, Slot)>>,
+    ) -> Votes {
         let mut votes = Votes::default();
         for s in summaries.iter().filter(|s| s.readable) {
             let product = product_of(spec, s).map(|p| p.id.as_str()).unwrap_or("");
@@ -286,17 +296,19 @@ impl Votes {
             };
             for f in &s.facts.items {
                 let slot = f.slot();
-                if !single_valued(&slot) {
+                if !single_valued(&slot) || wanted.is_some_and(|w| !w.contains(&(product, slot))) {
                     continue;
                 }
                 let tally = slots.entry(slot).or_default();
-                if !tally.contains_key(&f.value) {
-                    tally.insert(f.value.clone(), (Vec::new(), f.shown().to_string()));
-                }
-                if let Some((guides, _)) = tally.get_mut(&f.value)
-                    && guides.last() != Some(&s.file)
-                {
-                    guides.push(s.file);
+                match tally.get_mut(&f.value) {
+                    Some((guides, _)) => {
+                        if guides.last() != Some(&s.file) {
+                            guides.push(s.file);
+                        }
+                    }
+                    None => {
+                        tally.insert(f.value.clone(), (vec![s.file], f.shown().to_string()));
+                    }
                 }
             }
         }

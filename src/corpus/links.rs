@@ -123,19 +123,25 @@ impl Index {
         url_pattern: Option<&str>,
         focus: Option<&[bool]>,
     ) -> Index {
-        let files: Vec<PathBuf> = summaries
-            .iter()
-            .map(|s| paths::absolute(&s.fs_path))
-            .collect();
-        let dirs: Vec<PathBuf> = files
-            .iter()
-            .map(|f| f.parent().map(Path::to_path_buf).unwrap_or_default())
-            .collect();
+        let cwd = paths::Absolutizer::new();
+        let (files, dirs): (Vec<PathBuf>, Vec<PathBuf>) = summaries
+            .par_iter()
+            .map(|s| {
+                let file = cwd.absolute(&s.fs_path);
+                let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+                (file, dir)
+            })
+            .unzip();
         let mut cache = HashMap::new();
-        let git: Vec<Option<PathBuf>> = dirs
-            .iter()
-            .map(|d| paths::git_root(d, &mut cache))
-            .collect();
+        let mut git: Vec<Option<PathBuf>> = Vec::with_capacity(dirs.len());
+        for (i, d) in dirs.iter().enumerate() {
+            // Guides of one folder are neighbours in the run: one lookup each.
+            let root = match i.checked_sub(1).and_then(|p| dirs.get(p)) {
+                Some(prev) if prev == d => git.last().cloned().flatten(),
+                _ => paths::git_root(d, &mut cache),
+            };
+            git.push(root);
+        }
         let common = paths::common_root(dirs.iter().map(PathBuf::as_path)).unwrap_or_default();
         let roots = git
             .into_iter()

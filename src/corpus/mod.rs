@@ -58,12 +58,53 @@ impl<'a> CorpusContext<'a> {
         self
     }
 
+    /// True when the pass only wants the findings of some guides (changed-files mode).
+    pub fn is_focused(&self) -> bool {
+        self.focus.is_some()
+    }
+
     /// True when the findings of guide `i` are wanted: always, unless the pass
     /// is focused on some guides (changed-files mode). Work whose findings
     /// can only land in unwanted guides is skipped.
     pub fn focused(&self, i: usize) -> bool {
         self.focus
             .is_none_or(|f| f.get(i).copied().unwrap_or(false))
+    }
+
+    /// Uses `index`, built for the same summaries and focus, instead of building one.
+    pub fn with_index(self, index: links::Index) -> Self {
+        // A fresh context: its cell is empty.
+        let _ = self.index.set(index);
+        self
+    }
+
+    /// The guides whose anchors and links the focused guides' checks read:
+    /// the focused guides, the other translations in their folders, and the
+    /// guides their links lead to. With the index, for [`Self::with_index`].
+    pub fn focus_neighbours(self) -> (Vec<usize>, links::Index) {
+        let mut out = Vec::new();
+        if let Some(focus) = self.focus {
+            let index = self.index();
+            for i in (0..self.summaries.len()).filter(|&i| focus.get(i).copied().unwrap_or(false)) {
+                out.push(i);
+                out.extend_from_slice(index.folder_of(i));
+                out.extend(
+                    index
+                        .links
+                        .get(i)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|r| match r {
+                            links::Resolution::Guide(t) => Some(*t),
+                            _ => None,
+                        }),
+                );
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        self.index();
+        (out, self.index.into_inner().unwrap_or_default())
     }
 
     /// The index of the run's guides and their resolved links (built on first use).

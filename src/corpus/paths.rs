@@ -20,6 +20,36 @@ pub fn absolute(path: &Path) -> PathBuf {
     normalize(&abs)
 }
 
+/// Makes paths absolute against the current folder, asked once: for many
+/// paths, [`absolute`] would ask the system for it each time.
+#[derive(Debug, Clone)]
+pub struct Absolutizer {
+    cwd: Option<PathBuf>,
+}
+
+impl Absolutizer {
+    /// Reads the current folder.
+    pub fn new() -> Absolutizer {
+        Absolutizer {
+            cwd: std::env::current_dir().ok(),
+        }
+    }
+
+    /// `path` made absolute and [normalized](normalize), like [`absolute`].
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        match &self.cwd {
+            Some(cwd) if path.is_relative() => normalize(&cwd.join(path)),
+            _ => absolute(path),
+        }
+    }
+}
+
+impl Default for Absolutizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Removes `.` and resolves `..` lexically (never above the filesystem root).
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

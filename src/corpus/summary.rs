@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,17 +64,63 @@ pub struct GuideSummary {
     /// For translations: the value of every key translations must agree on
     /// (in [`Schema::agree_keys`] order), `None` when the key is absent.
     pub agreed: Vec<(String, Option<Located<String>>)>,
-    /// Heading ids, `{#id}` and HTML anchors, sorted by id.
+    /// Heading ids, `{#id}` and HTML anchors, sorted by id (cached apart:
+    /// see [`GuideSummary::deferred`]).
+    #[serde(skip)]
     pub anchors: Vec<Anchor>,
-    /// Links and images to check.
+    /// Links and images to check (cached apart, with the anchors).
+    #[serde(skip)]
     pub links: Vec<LinkRef>,
+    /// The anchors and links of a summary read from the cache, still encoded:
+    /// most guides of a changed-files run are neither linked to by a changed
+    /// guide nor in its folder, and theirs are never needed.
+    #[serde(skip)]
+    pub deferred: Option<Deferred>,
     /// Its facts, compact, for the consistency checks.
     pub facts: super::consistency::GuideFacts,
     /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
     pub spellings: Vec<crate::declarative::SpellingUse>,
 }
 
+/// Anchors and links in their encoded form ([`GuideSummary::encode_details`]),
+/// somewhere in a shared buffer.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    /// The buffer.
+    pub bytes: Arc<[u8]>,
+    /// Where the encoded details are in it.
+    pub range: Range<usize>,
+}
+
+impl Deferred {
+    /// The encoded details.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(self.range.clone()).unwrap_or_default()
+    }
+}
+
 impl GuideSummary {
+    /// Its anchors and links, encoded (postcard).
+    pub fn encode_details(&self) -> Vec<u8> {
+        match &self.deferred {
+            Some(d) => d.as_bytes().to_vec(),
+            None => postcard::to_stdvec(&(&self.anchors, &self.links)).unwrap_or_default(),
+        }
+    }
+
+    /// Decodes its deferred anchors and links, if any. Damaged bytes give
+    /// none (the cache is checksummed: this does not happen in practice).
+    pub fn load_details(&mut self) {
+        if let Some(d) = self.deferred.take() {
+            if let Ok((anchors, links)) =
+                postcard::from_bytes::<(Vec<Anchor>, Vec<LinkRef>)>(d.as_bytes())
+            {
+                self.anchors = anchors;
+                self.links = links;
+            }
+        }
+    }
+
     /// Gives back the spare capacity of its lists: twenty thousand summaries
     /// are held at once, and a list collected from a filter can hold twice
     /// what it needs.
@@ -146,6 +193,7 @@ pub fn summarize(
         head,
         facts: Default::default(),
         spellings: Vec::new(),
+        deferred: None,
     }
 }
 

@@ -2,7 +2,9 @@
 
 use super::{Check, Rule};
 use crate::corpus::CorpusContext;
-use crate::corpus::consistency::{Votes, product_of, uncovered};
+use std::collections::HashSet;
+
+use crate::corpus::consistency::{Slot, Votes, product_of, uncovered};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -16,7 +18,18 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    let votes = Votes::count(ctx.summaries, ctx.spec);
+    // In changed-files mode only the slots the changed guides state are counted.
+    let wanted: Option<HashSet<(&str, Slot)>> = ctx.is_focused().then(|| {
+        ctx.summaries
+            .iter()
+            .filter(|s| s.readable && ctx.focused(s.file))
+            .flat_map(|s| {
+                let id = product_of(ctx.spec, s).map(|p| p.id.as_str()).unwrap_or("");
+                s.facts.items.iter().map(move |f| (id, f.slot()))
+            })
+            .collect()
+    });
+    let votes = Votes::count_slots(ctx.summaries, ctx.spec, wanted.as_ref());
     for s in ctx
         .summaries
         .iter()

@@ -44,9 +44,21 @@ pub(crate) fn report_duplicates<'s>(
     value: impl Fn(&'s GuideSummary) -> Option<&'s Located<String>>,
     help: &str,
 ) {
+    // In changed-files mode only the values of the changed guides can give
+    // wanted findings: the others are not grouped at all.
+    let wanted: Option<std::collections::HashSet<&str>> = ctx.is_focused().then(|| {
+        ctx.summaries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| ctx.focused(*i))
+            .filter_map(|(_, s)| value(s).map(|v| v.value.as_str()))
+            .collect()
+    });
     let mut groups: BTreeMap<(Scope, &str), Vec<Place<'_>>> = BTreeMap::new();
     for (i, s) in ctx.summaries.iter().enumerate() {
-        if let Some(v) = value(s) {
+        if let Some(v) = value(s)
+            && wanted.as_ref().is_none_or(|w| w.contains(v.value.as_str()))
+        {
             groups
                 .entry((scope(s), v.value.as_str()))
                 .or_default()

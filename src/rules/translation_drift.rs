@@ -50,7 +50,10 @@ fn preference(locale: &str) -> usize {
 }
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    for group in translation_groups(ctx.summaries) {
+    let groups = translation_groups(ctx.summaries)
+        .into_iter()
+        .filter(|g| g.iter().any(|(_, file)| ctx.focused(*file)));
+    for group in groups {
         let locales: Vec<Locale<'_>> = group
             .iter()
             .filter_map(|(name, file)| {
