@@ -180,6 +180,44 @@ fn findings_carry_the_rule_and_a_fix() {
     assert!(fixed.starts_with("# Nos tutoriels\n"));
 }
 
+/// A link whose text is its own URL is one plain-`http://` finding, on the URL,
+/// and the attribute list after it is no part of the address.
+#[test]
+fn a_link_naming_its_own_url_is_one_finding() {
+    let engine = engine(&[]);
+    let text = "Le webmail : [http://webmail.ovh.net/](http://webmail.ovh.net/){.external}.\n\n\
+                Autre lien : [http://www.ovh.com/fr/](http://www.ovh.com/fr/mail/).\n\n\
+                En clair : http://webmail.ovh.net/{.external}, puis (http://ovh.com/fr).\n";
+    let findings = engine.check_text(0, "guide.fr-fr.md", text, GuideKind::Markdown);
+    let got: Vec<(&str, usize)> = findings
+        .iter()
+        .filter(|f| f.code == "GL503")
+        .map(|f| (&text[f.span.clone()], f.span.start))
+        .collect();
+    let url = text.find("(http://webmail").expect("fixture text") + 1;
+    let other_text = text.find("[http://www.ovh.com/fr/]").expect("fixture text") + 1;
+    let other_url = text
+        .find("(http://www.ovh.com/fr/mail/)")
+        .expect("fixture text")
+        + 1;
+    let bare = text.find(" http://webmail").expect("fixture text") + 1;
+    let paren = text.find("(http://ovh.com").expect("fixture text") + 1;
+    assert_eq!(
+        got,
+        [
+            ("http://webmail.ovh.net/", url),
+            // The text names another address than the URL: both are shown to readers.
+            ("http://www.ovh.com/fr/", other_text),
+            ("http://www.ovh.com/fr/mail/", other_url),
+            ("http://webmail.ovh.net/", bare),
+            ("http://ovh.com/fr", paren),
+        ]
+    );
+    for f in findings.iter().filter(|f| f.code == "GL503") {
+        assert!(!f.message.contains('{'), "{}", f.message);
+    }
+}
+
 #[test]
 fn split_words_are_fixed_by_joining() {
     let engine = engine(&[]);

@@ -31,6 +31,8 @@ pub struct Segment<'a> {
     map: Map<'a>,
     /// Ranges of `text` that are inline code, computed once for all rules.
     code: Vec<Range<usize>>,
+    /// A link URL: the whole link's source span (its text included).
+    link: Option<Span>,
 }
 
 impl<'a> Segment<'a> {
@@ -57,6 +59,7 @@ impl<'a> Segment<'a> {
             text,
             map,
             code,
+            link: None,
         }
     }
 }
@@ -92,7 +95,9 @@ pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
             Some(i) if !link.url.is_empty() => Map::Verbatim(link.span.start + i),
             _ => Map::Whole(link.span.clone()),
         };
-        out.push(Segment::new(Scope::LinkUrls, &link.url, map));
+        let mut seg = Segment::new(Scope::LinkUrls, &link.url, map);
+        seg.link = Some(link.span.clone());
+        out.push(seg);
     }
     out
 }
@@ -133,30 +138,71 @@ pub struct Hit {
 }
 
 /// The hits of `rule` in `segments`, in document order, one per source span.
+///
+/// A link whose text repeats its URL (`[http://x/](http://x/)`) is one hit:
+/// the URL's, when the rule reads both.
 pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
     let mut out = Vec::new();
+    // (link span, index in `out`) of each hit in a link URL.
+    let mut in_urls: Vec<(&Span, usize)> = Vec::new();
     let reads_code = rule.scope.contains(&Scope::Code);
     for seg in segments {
-        let code = &seg.code;
-        if rule.scope.contains(&seg.scope) {
-            let overlaps_code =
-                |r: &Range<usize>| code.iter().any(|c| c.start < r.end && r.start < c.end);
-            find(
-                rule,
-                seg,
-                0..seg.text.len(),
-                &mut |r| reads_code || !overlaps_code(r),
-                &mut out,
-            );
-        } else if reads_code {
-            for c in code {
-                find(rule, seg, c.clone(), &mut |_| true, &mut out);
-            }
+        let before = out.len();
+        collect(rule, seg, reads_code, &mut out);
+        if let Some(link) = &seg.link {
+            in_urls.extend((before..out.len()).map(|i| (link, i)));
         }
+    }
+    if !in_urls.is_empty() {
+        let mut drop = vec![false; out.len()];
+        let mut is_url = vec![false; out.len()];
+        for &(_, i) in &in_urls {
+            is_url[i] = true;
+        }
+        for (i, hit) in out.iter().enumerate() {
+            drop[i] = !is_url[i]
+                && in_urls.iter().any(|&(link, j)| {
+                    link.start <= hit.span.start
+                        && hit.span.end <= link.end
+                        && same_address(&out[j].text, &hit.text)
+                });
+        }
+        let mut index = 0;
+        out.retain(|_| {
+            index += 1;
+            !drop[index - 1]
+        });
     }
     out.sort_by_key(|h| (h.span.start, h.span.end));
     out.dedup_by(|a, b| a.span == b.span);
     out
+}
+
+/// True when a link's text and its URL name the same address (case and a
+/// final `/` aside).
+fn same_address(url: &str, text: &str) -> bool {
+    let trim = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    trim(url) == trim(text)
+}
+
+/// Adds the hits of `rule` in one segment to `out`.
+fn collect(rule: &CompiledRule, seg: &Segment<'_>, reads_code: bool, out: &mut Vec<Hit>) {
+    let code = &seg.code;
+    if rule.scope.contains(&seg.scope) {
+        let overlaps_code =
+            |r: &Range<usize>| code.iter().any(|c| c.start < r.end && r.start < c.end);
+        find(
+            rule,
+            seg,
+            0..seg.text.len(),
+            &mut |r| reads_code || !overlaps_code(r),
+            out,
+        );
+    } else if reads_code {
+        for c in code {
+            find(rule, seg, c.clone(), &mut |_| true, out);
+        }
+    }
 }
 
 /// Finds the hits of `rule` in `seg.text[within]`, keeping those `keep` accepts.
