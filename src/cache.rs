@@ -38,7 +38,7 @@ use crate::engine::Engine;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";
@@ -230,7 +230,7 @@ impl Cache {
             dirty: false,
         };
         if let Ok(bytes) = fs::read(cache.file()) {
-            cache.entries = decode(&bytes, fingerprint).unwrap_or_default();
+            cache.entries = decode(Arc::new(bytes), fingerprint).unwrap_or_default();
         }
         cache
     }
@@ -397,7 +397,8 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
 
 /// The entries of a cache file, or `None` when it is not one of ours, of
 /// another fingerprint, truncated or corrupt.
-fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
+fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>> {
+    let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC
         || header.format != FORMAT
@@ -414,7 +415,8 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
         return None;
     }
     let (details, mut rest) = rest.split_at(len);
-    let details: Arc<[u8]> = Arc::from(details);
+    // The details stay in the file's buffer: offsets are made file-relative.
+    let details_start = bytes.len() - payload.len() + 8;
     while !rest.is_empty() {
         let (len, after) = rest.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
@@ -437,17 +439,29 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Option<HashMap<String, Entry>> {
             return None;
         }
         entry.summary.deferred = Some(Deferred {
-            bytes: details.clone(),
-            range: start..end,
+            bytes: file.clone(),
+            range: details_start + start..details_start + end,
         });
         entries.insert(key, entry);
     }
     Some(entries)
 }
 
-/// A fast 64-bit checksum of `bytes` (eight bytes at a time): catches a
-/// damaged file, whose spans could otherwise point anywhere.
+/// A fast 64-bit checksum of `bytes`: the [`chunk_checksum`]s of its 1 MB
+/// chunks, computed in parallel, folded. Catches a damaged file, whose spans
+/// could otherwise point anywhere.
 fn checksum(bytes: &[u8]) -> u64 {
+    let parts: Vec<u64> = bytes.par_chunks(1 << 20).map(chunk_checksum).collect();
+    let mut folded = Vec::with_capacity(parts.len() * 8 + 8);
+    folded.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    for p in parts {
+        folded.extend_from_slice(&p.to_le_bytes());
+    }
+    chunk_checksum(&folded)
+}
+
+/// The checksum of one chunk, eight bytes at a time.
+fn chunk_checksum(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut h: u64 = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
@@ -550,7 +564,10 @@ mod tests {
         );
         let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
         assert_eq!(again.len(), 1);
-        let got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let mut got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        // Anchors and links stay encoded until asked for.
+        assert!(got.links.is_empty() && got.deferred.is_some());
+        got.load_details();
         let want = summary("a/guide.fr-fr.md");
         assert_eq!(got.slug, want.slug);
         assert_eq!(got.links, want.links);
@@ -622,10 +639,10 @@ mod tests {
         // Arbitrary bytes never panic, with or without a valid header.
         for n in [1usize, 7, 64, 1000] {
             let noise: Vec<u8> = (0..n).map(|i| (i * 131 % 251) as u8).collect();
-            assert!(decode(&noise, 3).is_none());
+            assert!(decode(Arc::new(noise.clone()), 3).is_none());
             let mut forged = good[..good.len() - decode_payload_len(&good)].to_vec();
             forged.extend_from_slice(&noise);
-            assert!(decode(&forged, 3).is_none());
+            assert!(decode(Arc::new(forged.clone()), 3).is_none());
         }
     }
 

@@ -84,12 +84,25 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(&absolute).unwrap_or(absolute)
 }
 
-/// The changed files of the repository holding `dir`, as canonical paths.
-pub fn changed_files(dir: &Path, changes: &Changes) -> Result<HashSet<PathBuf>, GitError> {
+/// What git says changed, for [`mask`].
+#[derive(Debug, Clone, Default)]
+pub struct Changed {
+    /// The changed files git lists (canonical paths).
+    pub files: HashSet<PathBuf>,
+    /// With `--changed-since`: every file git tracks (absolute paths under the
+    /// canonical repository root). A guide of the run that git does not track
+    /// is new, hence changed, unless git ignores it: listing the untracked
+    /// files would make git walk the whole tree, which the run has just done.
+    tracked: Option<HashSet<PathBuf>>,
+    /// The repository root (canonical).
+    root: PathBuf,
+}
+
+/// The changed files of the repository holding `dir`.
+pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError> {
     let top = git(dir, &["rev-parse", "--show-toplevel"])?;
     let root = canonical(Path::new(String::from_utf8_lossy(&top).trim()));
-    let mut found: Vec<PathBuf> = Vec::new();
-    match changes {
+    let (found, tracked) = match changes {
         Changes::Since(rev) => {
             if rev.starts_with('-') {
                 return Err(GitError {
@@ -97,61 +110,123 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<HashSet<PathBuf>, 
                     reason: "a revision cannot start with `-`".into(),
                 });
             }
-            // Both walk the working tree: run at once.
-            let (diff, untracked) = std::thread::scope(|s| {
-                let untracked =
-                    s.spawn(|| git(&root, &["ls-files", "-z", "--others", "--exclude-standard"]));
+            // The tracked files come from the index alone: asked while git
+            // compares the working tree.
+            let (diff, tracked) = std::thread::scope(|s| {
+                let tracked = s.spawn(|| git(&root, &["ls-files", "-z"]));
                 let diff = git(
                     &root,
                     &["diff", "--name-only", "-z", "--no-renames", rev, "--"],
                 );
-                let untracked = untracked.join().unwrap_or_else(|_| {
+                let tracked = tracked.join().unwrap_or_else(|_| {
                     Err(GitError {
-                        command: "git ls-files --others".into(),
+                        command: "git ls-files".into(),
                         reason: "the thread running git failed".into(),
                     })
                 });
-                (diff, untracked)
+                (diff, tracked)
             });
-            found.extend(paths(&root, &diff?));
-            found.extend(paths(&root, &untracked?));
+            let tracked: HashSet<PathBuf> = paths(&root, &tracked?).collect();
+            (paths(&root, &diff?).collect::<Vec<_>>(), Some(tracked))
         }
         Changes::Staged => {
             let diff = git(
                 &root,
                 &["diff", "--cached", "--name-only", "-z", "--no-renames"],
             )?;
-            found.extend(paths(&root, &diff));
+            (paths(&root, &diff).collect(), None)
         }
-    }
-    Ok(found.iter().map(|p| canonical(p)).collect())
+    };
+    Ok(Changed {
+        files: found.iter().map(|p| canonical(p)).collect(),
+        tracked,
+        root,
+    })
 }
 
-/// For each guide of the run, whether it is among `changed`.
+/// For each guide of the run, whether it is among the `changed` files, or
+/// new (untracked and not ignored, with `--changed-since`).
 ///
-/// On Unix a guide is compared by device and inode (one `stat`, in parallel)
-/// with the changed files that exist, and by canonical path only when it
-/// cannot be stat'ed: canonicalizing every path of a large run costs a system
-/// call per path component.
-pub fn mask(files: &[GuideFile], changed: &HashSet<PathBuf>) -> Vec<bool> {
+/// Guides are compared by path, without a system call per guide. When that
+/// does not account for every changed guide (a symbolic link on the way, or a
+/// change outside the run), they are compared by file identity (device and
+/// inode, one `stat` each, in parallel) on Unix, by canonical path elsewhere.
+pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitError> {
     use rayon::prelude::*;
-    // Most often each changed guide is a file of the run under the same
-    // path: compared lexically, no system call per guide. When some changed
-    // guide is not found that way (a symbolic link on the way, or a change
-    // outside the run), the comparison below by file identity decides.
     let cwd = crate::corpus::paths::Absolutizer::new();
-    let lexical: Vec<bool> = files
-        .par_iter()
-        .map(|f| changed.contains(&cwd.absolute(&f.path)))
-        .collect();
-    let found = lexical.iter().filter(|m| **m).count();
+    let absolute: Vec<PathBuf> = files.par_iter().map(|f| cwd.absolute(&f.path)).collect();
+    let mut mask: Vec<bool> = absolute.iter().map(|p| changed.files.contains(p)).collect();
+    let found = mask.iter().filter(|m| **m).count();
     let changed_guides = changed
+        .files
         .iter()
         .filter(|p| crate::discover::is_guide_name(p) && p.is_file())
         .count();
-    if found == changed_guides {
-        return lexical;
+    if found != changed_guides {
+        mask = by_identity(files, &changed.files);
     }
+    if let Some(tracked) = &changed.tracked {
+        // Not tracked under its path: untracked, or reached through a link.
+        let candidates: Vec<usize> = (0..files.len())
+            .filter(|&i| !mask[i] && !tracked.contains(&absolute[i]))
+            .filter(|&i| !tracked.contains(&canonical(&files[i].path)))
+            .collect();
+        if !candidates.is_empty() {
+            let ignored = ignored(&changed.root, candidates.iter().map(|&i| &files[i].path))?;
+            for i in candidates {
+                mask[i] = !ignored.contains(&canonical(&files[i].path));
+            }
+        }
+    }
+    Ok(mask)
+}
+
+/// The files of `paths` that git ignores (canonical paths).
+fn ignored<'a>(
+    root: &Path,
+    paths: impl Iterator<Item = &'a PathBuf>,
+) -> Result<HashSet<PathBuf>, GitError> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let command = "git check-ignore -z --stdin".to_string();
+    let fail = |reason: String| GitError {
+        command: command.clone(),
+        reason,
+    };
+    let mut input = Vec::new();
+    for p in paths {
+        input.extend_from_slice(canonical(p).to_string_lossy().as_bytes());
+        input.push(0);
+    }
+    let mut child = Command::new("git")
+        .args(["check-ignore", "-z", "--stdin"])
+        .current_dir(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut stdin = child.stdin.take().ok_or_else(|| fail("no stdin".into()))?;
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().map_err(|e| fail(e.to_string()))?;
+    let _ = writer.join();
+    // Exit status 1: none of the paths is ignored.
+    if !output.status.success() && output.status.code() != Some(1) {
+        return Err(fail(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    Ok(output
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| canonical(&root.join(String::from_utf8_lossy(p).as_ref())))
+        .collect())
+}
+
+/// [`mask`] by file identity.
+fn by_identity(files: &[GuideFile], changed: &HashSet<PathBuf>) -> Vec<bool> {
+    use rayon::prelude::*;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

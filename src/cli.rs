@@ -261,8 +261,7 @@ fn check_cli_selectors(args: &CheckArgs, catalog: &[rules::RuleInfo]) -> Result<
 
 /// The changed files git lists, being computed on another thread
 /// (`None` outside changed-files mode).
-type PendingChanges =
-    Option<std::thread::JoinHandle<Result<std::collections::HashSet<PathBuf>, String>>>;
+type PendingChanges = Option<std::thread::JoinHandle<Result<changed::Changed, String>>>;
 
 /// Starts asking git which files changed, when `--changed-since` or `--staged` is given.
 fn start_changed_files(args: &CheckArgs) -> PendingChanges {
@@ -288,7 +287,9 @@ fn changed_mask(
     let changed = changes
         .join()
         .map_err(|_| "the thread asking git failed".to_string())??;
-    Ok(Some(changed::mask(files, &changed)))
+    changed::mask(files, &changed)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 fn report_data_error(e: &DataError) -> i32 {

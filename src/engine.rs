@@ -138,7 +138,9 @@ impl Engine {
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
         drop(ctx);
-        if let Some(cache) = cache {
+        if let Some(cache) = cache
+            && (report.is_none() || cached.worth_recording(files.len()))
+        {
             cached.record(cache, summaries);
         }
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
@@ -250,8 +252,10 @@ impl Engine {
             file.path.clone(),
             text,
             &guide,
-            &facts,
-            product,
+            corpus::Findings {
+                facts: &facts,
+                product,
+            },
             &self.config,
         );
         summary.spellings = spellings;
@@ -357,6 +361,8 @@ struct CacheUse {
     gone: Vec<Option<String>>,
     /// The fresh cached summaries of the guides that are not reported.
     hits: Vec<Option<GuideSummary>>,
+    /// How many guides the cache had no fresh summary of (new, changed or gone).
+    misses: usize,
 }
 
 impl CacheUse {
@@ -372,6 +378,7 @@ impl CacheUse {
                 stamps: Vec::new(),
                 gone: Vec::new(),
                 hits: vec![None; files.len()],
+                misses: 0,
             };
         };
         let keyed: Vec<(String, Option<Stamp>)> = files
@@ -381,6 +388,7 @@ impl CacheUse {
         let mut stamps = Vec::with_capacity(files.len());
         let mut gone = Vec::with_capacity(files.len());
         let mut hits = Vec::with_capacity(files.len());
+        let mut misses = 0;
         for (i, (key, stamp)) in keyed.into_iter().enumerate() {
             // A reported guide is checked for real: its cached summary only
             // tells whether the cache changes, and is dropped now.
@@ -388,6 +396,7 @@ impl CacheUse {
                 (Some(stamp), Some(f)) => cache.take(&key, stamp, &f.display),
                 _ => None,
             };
+            misses += usize::from(hit.is_none());
             hits.push(hit.filter(|_| !reported(i)));
             match stamp {
                 Some(stamp) => {
@@ -400,7 +409,20 @@ impl CacheUse {
                 }
             }
         }
-        CacheUse { stamps, gone, hits }
+        CacheUse {
+            stamps,
+            gone,
+            hits,
+            misses,
+        }
+    }
+
+    /// True when enough guides changed since the cache was written for
+    /// rewriting it to pay: a changed-files run with a few changed guides
+    /// leaves it as it is (those few are read again next time, which costs
+    /// less than rewriting every summary).
+    fn worth_recording(&self, guides: usize) -> bool {
+        self.misses > (guides / 100).max(16)
     }
 
     /// Gives the run's summaries to `cache` (the ones taken out go back).

@@ -343,8 +343,10 @@ fn summaries_hold_no_text() {
         PathBuf::from("g.md"),
         &text,
         &guide,
-        &[],
-        None,
+        guidelint::corpus::Findings {
+            facts: &[],
+            product: None,
+        },
         &Config::default(),
     );
     let held: usize = s.anchors.iter().map(|a| a.id.len()).sum::<usize>()

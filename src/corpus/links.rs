@@ -135,6 +135,11 @@ impl Index {
         let mut cache = HashMap::new();
         let mut git: Vec<Option<PathBuf>> = Vec::with_capacity(dirs.len());
         for (i, d) in dirs.iter().enumerate() {
+            // Only a guide whose links are resolved needs its repository root.
+            if focus.is_some_and(|f| !f.get(i).copied().unwrap_or(false)) {
+                git.push(None);
+                continue;
+            }
             // Guides of one folder are neighbours in the run: one lookup each.
             let root = match i.checked_sub(1).and_then(|p| dirs.get(p)) {
                 Some(prev) if prev == d => git.last().cloned().flatten(),

@@ -169,6 +169,15 @@ impl GuideSummary {
     }
 }
 
+/// What the per-guide pass found out about a guide, besides its model.
+#[derive(Debug, Clone, Copy)]
+pub struct Findings<'a> {
+    /// Its facts.
+    pub facts: &'a [Fact],
+    /// The spec product it is attributed to (index in the spec's products).
+    pub product: Option<usize>,
+}
+
 /// Builds the summary of a parsed guide whose source is `text`.
 pub fn summarize(
     file: usize,
@@ -176,12 +185,11 @@ pub fn summarize(
     fs_path: PathBuf,
     text: &str,
     guide: &Guide,
-    facts: &[Fact],
-    product: Option<usize>,
+    found: Findings<'_>,
     config: &Config,
 ) -> GuideSummary {
     let mut summary = summary::summarize(file, path, fs_path, text, guide, config);
-    summary.facts = consistency::summarize_facts(facts, product);
+    summary.facts = consistency::summarize_facts(found.facts, found.product);
     summary.shrink();
     summary
 }

@@ -87,7 +87,7 @@ pub struct GuideSummary {
 #[derive(Debug, Clone)]
 pub struct Deferred {
     /// The buffer.
-    pub bytes: Arc<[u8]>,
+    pub bytes: Arc<Vec<u8>>,
     /// Where the encoded details are in it.
     pub range: Range<usize>,
 }
@@ -111,13 +111,12 @@ impl GuideSummary {
     /// Decodes its deferred anchors and links, if any. Damaged bytes give
     /// none (the cache is checksummed: this does not happen in practice).
     pub fn load_details(&mut self) {
-        if let Some(d) = self.deferred.take() {
-            if let Ok((anchors, links)) =
+        if let Some(d) = self.deferred.take()
+            && let Ok((anchors, links)) =
                 postcard::from_bytes::<(Vec<Anchor>, Vec<LinkRef>)>(d.as_bytes())
-            {
-                self.anchors = anchors;
-                self.links = links;
-            }
+        {
+            self.anchors = anchors;
+            self.links = links;
         }
     }
 
