@@ -418,11 +418,12 @@ impl CacheUse {
     }
 
     /// True when enough guides changed since the cache was written for
-    /// rewriting it to pay: a changed-files run with a few changed guides
-    /// leaves it as it is (those few are read again next time, which costs
-    /// less than rewriting every summary).
+    /// rewriting it to pay: in a large run, a changed-files run with a
+    /// handful of changed guides (at most 16, and at most 1%) leaves it as it
+    /// is; those few are read again next time, which costs less than
+    /// rewriting every summary.
     fn worth_recording(&self, guides: usize) -> bool {
-        self.misses > (guides / 100).max(16)
+        self.misses > (guides / 100).min(16)
     }
 
     /// Gives the run's summaries to `cache` (the ones taken out go back).
@@ -640,4 +641,25 @@ fn front_matter_findings(index: usize, guide: &Guide) -> Vec<Finding> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod cache_use_tests {
+    use super::CacheUse;
+
+    #[test]
+    fn a_handful_of_changes_does_not_rewrite_a_large_cache() {
+        let with = |misses| CacheUse {
+            stamps: Vec::new(),
+            gone: Vec::new(),
+            hits: Vec::new(),
+            misses,
+        };
+        assert!(!with(1).worth_recording(20_000));
+        assert!(!with(16).worth_recording(20_000));
+        assert!(with(17).worth_recording(20_000));
+        // A small run always records what it read.
+        assert!(with(1).worth_recording(10));
+        assert!(!with(0).worth_recording(10));
+    }
 }

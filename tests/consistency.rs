@@ -127,6 +127,13 @@ fn consistent_translations_in_seven_languages_stay_quiet() {
 }
 
 #[test]
+fn a_locale_that_leaves_out_the_security_does_not_drift() {
+    // fr-fr: "Port : 993 avec SSL"; en-gb: "Port: 993".
+    let got = findings(&["fixtures/consistency/translations/security-unstated"]);
+    assert!(got.iter().all(|x| x.2 != "GL301"), "{got:?}");
+}
+
+#[test]
 fn each_kind_of_drift_is_reported_in_its_locale() {
     let got = findings(&["fixtures/consistency/translations/drifting"]);
     let drift: Vec<_> = got.iter().filter(|x| x.2 == "GL301").cloned().collect();

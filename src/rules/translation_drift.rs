@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Rule};
 use crate::corpus::CorpusContext;
-use crate::corpus::consistency::{FactSummary, translatable, translation_groups};
+use crate::corpus::consistency::{FactSummary, Slot, translatable, translation_groups};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -25,19 +25,33 @@ struct Locale<'a> {
 }
 
 impl Locale<'_> {
-    fn keys(&self) -> BTreeSet<(crate::corpus::consistency::Slot, &str)> {
+    fn keys(&self) -> BTreeSet<(Slot, &str)> {
         self.facts
             .iter()
             .map(|f| (f.slot(), f.value.as_str()))
             .collect()
     }
 
+    /// The same setting in this locale: same slot and value, or the same
+    /// value where one locale states the security and the other does not
+    /// ("993 with SSL" and a bare "993" do not contradict each other).
     fn find(&self, f: &FactSummary) -> Option<&FactSummary> {
         self.facts
             .iter()
             .find(|g| g.slot() == f.slot() && g.value == f.value)
+            .or_else(|| {
+                self.facts
+                    .iter()
+                    .find(|g| g.value == f.value && same_but_unstated_security(g.slot(), f.slot()))
+            })
             .copied()
     }
+}
+
+/// True when `a` and `b` are one slot except that one of them does not say
+/// whether SSL is used.
+fn same_but_unstated_security(a: Slot, b: Slot) -> bool {
+    (a.ssl.is_none() || b.ssl.is_none()) && Slot { ssl: None, ..a } == Slot { ssl: None, ..b }
 }
 
 /// Source locales first when nothing else decides: French, then English.
