@@ -138,10 +138,13 @@ impl Engine {
         self.declarative
             .check_corpus(&summaries, &mut outcome.findings);
         drop(ctx);
-        if let Some(cache) = cache
-            && (report.is_none() || cached.worth_recording(files.len()))
-        {
-            cached.record(cache, summaries);
+        match cache {
+            Some(cache) if report.is_none() || cached.worth_recording(files.len()) => {
+                cached.record(cache, summaries);
+            }
+            // Freeing tens of thousands of summaries takes longer than the
+            // rest of a changed-files run: it happens on another thread.
+            _ => drop_in_background(summaries),
         }
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
@@ -435,6 +438,15 @@ impl CacheUse {
                 cache.remove(&key);
             }
         }
+    }
+}
+
+/// Frees `summaries` on a rayon thread, off the caller's path.
+fn drop_in_background(summaries: Vec<GuideSummary>) {
+    if summaries.len() < 1024 {
+        drop(summaries);
+    } else {
+        rayon::spawn(move || drop(summaries));
     }
 }
 

@@ -2,6 +2,7 @@
 //! explicit `{#id}` attributes and inline HTML anchors; and the closest anchor
 //! to a fragment that matches none.
 
+use compact_str::CompactString;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -24,8 +25,8 @@ static ATTR_ID: LazyLock<Regex> =
 /// An anchor a `#fragment` can point at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Anchor {
-    /// The id.
-    pub id: String,
+    /// The id (held inline when short).
+    pub id: CompactString,
     /// Where it is defined (the heading, or the HTML attribute value).
     pub span: Range<usize>,
 }
@@ -69,11 +70,11 @@ pub fn page_anchors(guide: &Guide, algorithm: IdAlgorithm) -> Vec<Anchor> {
     let mut anchors: Vec<Anchor> = headings
         .into_iter()
         .map(|(text, explicit, span)| Anchor {
-            id: explicit.unwrap_or_else(|| ids.next_id(&text)),
+            id: explicit.unwrap_or_else(|| ids.next_id(&text)).into(),
             span,
         })
         .chain(guide.html_anchors.iter().map(|a| Anchor {
-            id: a.name.clone(),
+            id: a.name.as_str().into(),
             span: a.span.clone(),
         }))
         .collect();
@@ -143,7 +144,7 @@ mod tests {
         let guide = markdown::parse(md);
         let mut anchors = page_anchors(&guide, IdAlgorithm::PythonMarkdown);
         anchors.sort_by_key(|a| a.span.start);
-        anchors.into_iter().map(|a| a.id).collect()
+        anchors.into_iter().map(|a| a.id.to_string()).collect()
     }
 
     #[test]
@@ -187,7 +188,7 @@ mod tests {
         let guide = markdown::parse("## Étape 1\n\n## Étape 1\n");
         let got: Vec<String> = page_anchors(&guide, IdAlgorithm::Github)
             .into_iter()
-            .map(|a| a.id)
+            .map(|a| a.id.to_string())
             .collect();
         assert_eq!(got, ["étape-1", "étape-1-1"]);
     }
@@ -213,7 +214,7 @@ mod tests {
         let anchors = |ids: &[&str]| -> Vec<Anchor> {
             ids.iter()
                 .map(|id| Anchor {
-                    id: id.to_string(),
+                    id: (*id).into(),
                     span: 0..0,
                 })
                 .collect()

@@ -4,6 +4,7 @@
 //! stands in for a spec where there is none (`--no-spec`, or a product the spec
 //! does not describe) and that `guidelint spec infer` prints as a draft spec.
 
+use compact_str::CompactString;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -43,8 +44,9 @@ pub enum FactKind {
 pub struct FactSummary {
     /// What the fact is.
     pub kind: FactKind,
-    /// The value, normalized for comparison (hosts and URLs lowercased).
-    pub value: String,
+    /// The value, normalized for comparison (hosts and URLs lowercased);
+    /// short values (ports, most hosts) are held inline, without an allocation.
+    pub value: CompactString,
     /// The value as written, when it differs from `value`.
     pub written: Option<Box<str>>,
     /// The protocol the fact is about.
@@ -170,7 +172,7 @@ pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
             FactSummary {
                 kind,
                 written: (shown != value).then(|| shown.into_boxed_str()),
-                value,
+                value: value.into(),
                 protocol: if setting { f.protocol } else { None },
                 direction: if setting { f.direction } else { None },
                 ssl: f.security.map(|s| s.is_ssl()),
@@ -197,16 +199,37 @@ pub fn locale_of(path: &str) -> Option<String> {
 /// Translation groups: for each folder with several `guide.<locale>.md`
 /// files, the indexes of its readable guides with their locales, sorted by locale.
 pub fn translation_groups(summaries: &[GuideSummary]) -> Vec<Vec<(String, usize)>> {
+    translation_groups_where(summaries, |_| true)
+}
+
+/// Like [`translation_groups`], but only the folders holding a guide `wanted`
+/// accepts (by file index): in changed-files mode, the changed guides' folders.
+pub fn translation_groups_where(
+    summaries: &[GuideSummary],
+    wanted: impl Fn(usize) -> bool,
+) -> Vec<Vec<(String, usize)>> {
+    let folder = |s: &GuideSummary| -> String {
+        Path::new(&s.path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let folders: std::collections::HashSet<String> = summaries
+        .iter()
+        .filter(|s| wanted(s.file))
+        .map(folder)
+        .collect();
+    let all = summaries.iter().all(|s| wanted(s.file));
     let mut groups: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for s in summaries.iter().filter(|s| s.readable) {
+        let place = folder(s);
+        if !all && !folders.contains(&place) {
+            continue;
+        }
         let Some(locale) = locale_of(&s.path) else {
             continue;
         };
-        let folder = Path::new(&s.path)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        groups.entry(folder).or_default().push((locale, s.file));
+        groups.entry(place).or_default().push((locale, s.file));
     }
     groups
         .into_values()
@@ -263,7 +286,7 @@ fn single_valued(slot: &Slot) -> bool {
 
 /// For one slot: normalized value → (guides giving it, in run order, the
 /// value as first written).
-pub type Tally = HashMap<String, (Vec<usize>, String)>;
+pub type Tally = HashMap<CompactString, (Vec<usize>, String)>;
 
 /// How many guides give each value of each slot, per product id.
 #[derive(Debug, Clone, Default)]
@@ -323,7 +346,7 @@ impl Votes {
             .and_then(|slots| slots.get(slot))
             .map(|m| {
                 m.iter()
-                    .map(|(v, (guides, shown))| (shown.clone(), v.clone(), guides.len()))
+                    .map(|(v, (guides, shown))| (shown.clone(), v.to_string(), guides.len()))
                     .collect()
             })
             .unwrap_or_default();
@@ -466,7 +489,7 @@ mod tests {
     fn port(p: u16, ssl: bool) -> FactSummary {
         FactSummary {
             kind: FactKind::Port,
-            value: p.to_string(),
+            value: p.to_string().into(),
             written: None,
             protocol: Some(Protocol::Imap),
             direction: Some(Direction::Incoming),

@@ -5,6 +5,7 @@
 //! (REFERENCE.md); guides outside it (like the seeds) have no universe, and no
 //! locale unless their front matter or a folder names one.
 
+use compact_str::CompactString;
 use std::path::{Component, Path};
 
 /// What the path (and front matter) says of a guide's place.
@@ -12,9 +13,9 @@ use std::path::{Component, Path};
 pub struct Layout {
     /// Lowercase locale such as `fr-fr`: from `guide.<locale>.md`, else the
     /// front matter's `lang`, else a folder named like a locale.
-    pub locale: Option<String>,
+    pub locale: Option<CompactString>,
     /// The path segment after `pages/<x>/` (`emails`, `emails-pro`).
-    pub universe: Option<String>,
+    pub universe: Option<CompactString>,
     /// The guide's folder from `pages/` on (`pages/web/emails/email_owa`), as site paths name it.
     pub site_folder: Option<String>,
     /// True for files named `guide.<locale>.md`: one translation of the folder's guide.
@@ -87,8 +88,8 @@ pub fn layout(path: &Path, lang: Option<&str>) -> Layout {
         .filter(|&i| folders.len() > i + 1)
         .map(|i| folders[i..].join("/"));
     Layout {
-        locale,
-        universe,
+        locale: locale.map(CompactString::from),
+        universe: universe.map(CompactString::from),
         site_folder,
         translation: is_guide_file_name(name),
     }

@@ -134,9 +134,12 @@ impl<'a> CorpusContext<'a> {
     /// with no known locale share one locale; guides outside the
     /// `pages/<x>/<universe>/` layout share one universe.
     pub fn slug_scope(&self, s: &GuideSummary) -> (String, String) {
-        let locale = s.layout.locale.clone().unwrap_or_default();
+        let locale = s.layout.locale.as_deref().unwrap_or_default().to_string();
         match self.config.corpus.slug_scope {
-            SlugScope::LocaleUniverse => (locale, s.layout.universe.clone().unwrap_or_default()),
+            SlugScope::LocaleUniverse => (
+                locale,
+                s.layout.universe.as_deref().unwrap_or_default().to_string(),
+            ),
             SlugScope::Locale => (locale, String::new()),
             SlugScope::Global => (String::new(), String::new()),
         }

@@ -1,6 +1,7 @@
 //! The compact summary of one guide that the corpus pass works on: its place,
 //! slug, anchors, links and images with their spans — never its text.
 
+use compact_str::CompactString;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,10 +26,11 @@ pub struct Located<T> {
 /// A link or image the corpus pass checks (external hosts are left out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
-    /// The destination without its `#fragment` (empty for `#x` alone).
-    pub target: String,
+    /// The destination without its `#fragment` (empty for `#x` alone); held
+    /// inline when short (`images/a.png`), as most are.
+    pub target: CompactString,
     /// The fragment, percent-decoded, without `#`.
-    pub fragment: Option<String>,
+    pub fragment: Option<CompactString>,
     /// The destination as written in the source (falls back to the whole link).
     pub url_span: Range<usize>,
     /// The `#fragment` in the source (falls back to the destination).
@@ -260,8 +262,8 @@ fn link_ref(
         return None;
     }
     Some(LinkRef {
-        target,
-        fragment,
+        target: target.into(),
+        fragment: fragment.map(CompactString::from),
         url_span,
         fragment_span,
         image,

@@ -20,7 +20,12 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
         out,
         RULE.code,
         "legacy_guide_number",
-        |s| (s.layout.locale.clone().unwrap_or_default(), String::new()),
+        |s| {
+            (
+                s.layout.locale.as_deref().unwrap_or_default().to_string(),
+                String::new(),
+            )
+        },
         |s| s.legacy_number.as_ref(),
         "a legacy guide number identifies one guide (its translations share it): give this guide its own number, or remove the key",
     );

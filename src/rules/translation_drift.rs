@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Rule};
 use crate::corpus::CorpusContext;
-use crate::corpus::consistency::{FactSummary, Slot, translatable, translation_groups};
+use crate::corpus::consistency::{FactSummary, Slot, translatable, translation_groups_where};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -64,10 +64,7 @@ fn preference(locale: &str) -> usize {
 }
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    let groups = translation_groups(ctx.summaries)
-        .into_iter()
-        .filter(|g| g.iter().any(|(_, file)| ctx.focused(*file)));
-    for group in groups {
+    for group in translation_groups_where(ctx.summaries, |i| ctx.focused(i)) {
         let locales: Vec<Locale<'_>> = group
             .iter()
             .filter_map(|(name, file)| {
