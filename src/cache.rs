@@ -38,7 +38,7 @@ use crate::engine::Engine;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";

@@ -189,6 +189,39 @@ fn case_variants(word: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_opens_on_every_spelling_of_a_first_word() {
+        let gate = Gate::new(["réception", "port"]).unwrap();
+        assert!(gate.open("Serveur de RÉCEPTION"));
+        assert!(gate.open("Réception"));
+        assert!(gate.open("le PORT 993"));
+        // Unicode case folding: the long s and the Kelvin sign.
+        let gate = Gate::new(["ssl", "kb"]).unwrap();
+        assert!(gate.open("ſſl"));
+        assert!(gate.open("10 \u{212A}B"));
+        assert!(!gate.open("aucun mot de la liste"));
+    }
+
+    #[test]
+    fn a_gated_matcher_finds_what_the_regex_finds() {
+        let phrases: Vec<String> = ["serveur entrant", "nom d'hôte", "ssl activé"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let m = Matcher::new(&phrases).unwrap();
+        assert!(m.is_match("Le Serveur  entrant :"));
+        assert!(m.is_match("Nom d’hôte : x"));
+        assert!(m.is_match("SSLactivé"));
+        assert!(!m.is_match("le serveur sortant"));
+        assert_eq!(first_word(" nom d'hôte"), "nom");
+        assert_eq!(first_word("(ssl)"), "(ssl)");
+    }
+}
+
 /// The first word of a phrase: what every match of it starts with.
 fn first_word(phrase: &str) -> &str {
     let phrase = phrase.trim();

@@ -330,9 +330,13 @@ fn changed_files_mode_reports_only_changed_guides() {
 
     write(root, "guides/b.md", &format!("{}\nEncore.\n", bad_as("b")));
     write(root, "guides/new.md", &bad_as("new"));
+    // A new guide git ignores is not a changed guide.
+    write(root, "guides/scratch/ignored.md", &bad_as("ignored"));
+    write(root, ".git/info/exclude", "scratch/\n");
     let r = run(root, &["--changed-since", "HEAD", "guides"]);
     assert_eq!(r.code, 1);
     assert!(!r.stdout.contains("guides/a.md"), "{}", r.stdout);
+    assert!(!r.stdout.contains("ignored.md"), "{}", r.stdout);
     assert!(r.stdout.contains("guides/b.md"), "{}", r.stdout);
     assert!(
         r.stdout.contains("guides/new.md"),

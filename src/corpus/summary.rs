@@ -64,7 +64,9 @@ pub struct GuideSummary {
     /// The front matter's `legacy_guide_number`, as written.
     pub legacy_number: Option<Located<String>>,
     /// For translations: the value of every key translations must agree on
-    /// (in [`Schema::agree_keys`] order), `None` when the key is absent.
+    /// (in [`Schema::agree_keys`] order), `None` when the key is absent
+    /// (cached apart, with the anchors and links).
+    #[serde(skip)]
     pub agreed: Vec<(String, Option<Located<String>>)>,
     /// Heading ids, `{#id}` and HTML anchors, sorted by id (cached apart:
     /// see [`GuideSummary::deferred`]).
@@ -73,7 +75,7 @@ pub struct GuideSummary {
     /// Links and images to check (cached apart, with the anchors).
     #[serde(skip)]
     pub links: Vec<LinkRef>,
-    /// The anchors and links of a summary read from the cache, still encoded:
+    /// The details (agreed values, anchors, links) of a summary read from the cache, still encoded:
     /// most guides of a changed-files run are neither linked to by a changed
     /// guide nor in its folder, and theirs are never needed.
     #[serde(skip)]
@@ -84,7 +86,9 @@ pub struct GuideSummary {
     pub spellings: Vec<crate::declarative::SpellingUse>,
 }
 
-/// Anchors and links in their encoded form ([`GuideSummary::encode_details`]),
+/// The details only the checks of a guide's own folder and of the guides
+/// linking to it read (agreed front-matter values, anchors, links) in their
+/// encoded form ([`GuideSummary::encode_details`]),
 /// somewhere in a shared buffer.
 #[derive(Debug, Clone)]
 pub struct Deferred {
@@ -102,21 +106,27 @@ impl Deferred {
 }
 
 impl GuideSummary {
-    /// Its anchors and links, encoded (postcard).
+    /// Its details (agreed values, anchors, links), encoded (postcard).
     pub fn encode_details(&self) -> Vec<u8> {
         match &self.deferred {
             Some(d) => d.as_bytes().to_vec(),
-            None => postcard::to_stdvec(&(&self.anchors, &self.links)).unwrap_or_default(),
+            None => {
+                postcard::to_stdvec(&(&self.agreed, &self.anchors, &self.links)).unwrap_or_default()
+            }
         }
     }
 
-    /// Decodes its deferred anchors and links, if any. Damaged bytes give
+    /// Decodes its deferred details, if any. Damaged bytes give
     /// none (the cache is checksummed: this does not happen in practice).
     pub fn load_details(&mut self) {
         if let Some(d) = self.deferred.take()
-            && let Ok((anchors, links)) =
-                postcard::from_bytes::<(Vec<Anchor>, Vec<LinkRef>)>(d.as_bytes())
+            && let Ok((agreed, anchors, links)) = postcard::from_bytes::<(
+                Vec<(String, Option<Located<String>>)>,
+                Vec<Anchor>,
+                Vec<LinkRef>,
+            )>(d.as_bytes())
         {
+            self.agreed = agreed;
             self.anchors = anchors;
             self.links = links;
         }
