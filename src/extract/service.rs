@@ -82,10 +82,34 @@ static MX_HOST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|[^\w./@-])(mx\d*(?:\.[a-z0-9-]+)+\.[a-z]{2,})\b").expect("valid mx regex")
 });
 
-/// Whole numbers, with the word glued to them or following them.
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\w.,/-])(\d{1,6})(?:[^\d.,]|$)").expect("valid number regex")
-});
+/// The whole numbers of `s` written alone: 1 to 6 digits, not glued to a word
+/// (`v2`) nor after `.`, `,`, `/` or `-` (the second part of `4.4`, `1/2`,
+/// `12-3`), nor followed by `.` or `,`. A scan, not a regex: `\w` is Unicode-aware and
+/// capture groups send the regex crate to its slow engines.
+fn standalone_numbers(s: &str) -> Vec<Range<usize>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let before = s[..start].chars().next_back();
+        let after = s[i..].chars().next();
+        let alone_before = before
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '/' | '-')));
+        let alone_after = after.is_none_or(|c| !matches!(c, '.' | ','));
+        if i - start <= 6 && alone_before && alone_after {
+            out.push(start..i);
+        }
+    }
+    out
+}
 
 /// Sentence ends within a paragraph (line breaks are not: PDF exports wrap lines).
 static SENTENCE_END: LazyLock<Regex> =
@@ -253,10 +277,7 @@ fn sentence_limits(
 ) {
     let v = lex.vocab;
     let s = &run.text[sentence.clone()];
-    let numbers: Vec<Range<usize>> = NUMBER
-        .captures_iter(s)
-        .filter_map(|c| c.get(1).map(|m| m.range()))
-        .collect();
+    let numbers = standalone_numbers(s);
     if numbers.is_empty() {
         return;
     }
@@ -404,6 +425,18 @@ mod tests {
                 Value::Limit(AttachmentWebmailMb, 25)
             ]
         );
+    }
+
+    #[test]
+    fn standalone_numbers_skip_decimals_versions_and_words() {
+        let s = "200 e-mails, v2 ou 4.4 et 1/2 : 25 Mo 1234567 x_9 5";
+        let got: Vec<&str> = standalone_numbers(s).into_iter().map(|r| &s[r]).collect();
+        assert_eq!(got, ["200", "1", "25", "5"]);
+        let accented = "à 20 adresses";
+        let found = standalone_numbers(accented);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&accented[found[0].clone()], "20");
+        assert!(standalone_numbers("é5 5. 6,").is_empty());
     }
 
     #[test]
