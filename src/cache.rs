@@ -29,10 +29,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::config::Config;
 use crate::corpus::GuideSummary;
 use crate::corpus::summary::Deferred;
 use crate::data;
 use crate::engine::Engine;
+use crate::spec::Spec;
 
 /// The cache folder's name in the project root.
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
@@ -85,6 +87,16 @@ impl Fingerprinter {
 
 /// The fingerprint of everything an engine's summaries depend on.
 pub fn fingerprint(engine: &Engine) -> u64 {
+    fingerprint_of(
+        &engine.config,
+        engine.spec.as_ref(),
+        engine.declarative.fingerprint(),
+    )
+}
+
+/// [`fingerprint`] from an engine's inputs, before the engine is built:
+/// its configuration, spec and [declarative rules' fingerprint](crate::declarative::RuleSet::sources_fingerprint).
+pub fn fingerprint_of(config: &Config, spec: Option<&Spec>, rules: u64) -> u64 {
     let mut h = Fingerprinter::new();
     h.part(env!("CARGO_PKG_VERSION").as_bytes())
         .part(&FORMAT.to_le_bytes());
@@ -105,10 +117,15 @@ pub fn fingerprint(engine: &Engine) -> u64 {
         .part(data::FRONT_MATTER_YAML.as_bytes());
     // The configuration and the spec hold no hash maps: their Debug text is
     // the same in every process (the configuration's includes its file's text).
-    h.part(format!("{:?}", engine.config).as_bytes())
-        .part(format!("{:?}", engine.spec).as_bytes())
-        .part(&engine.declarative.fingerprint().to_le_bytes());
+    h.part(format!("{config:?}").as_bytes())
+        .part(format!("{spec:?}").as_bytes())
+        .part(&rules.to_le_bytes());
     h.finish()
+}
+
+/// The stamps of `files`, read in parallel (`None` for a file that cannot be `stat`ed).
+pub fn stamps(files: &[crate::discover::GuideFile]) -> Vec<Option<Stamp>> {
+    files.par_iter().map(|f| Stamp::read(&f.path)).collect()
 }
 
 /// What a guide's file looked like when its summary was made.
@@ -209,6 +226,8 @@ pub struct Cache {
     taken: HashMap<String, Stamp>,
     /// The keys this run recorded.
     touched: HashSet<String>,
+    /// Stamps read ahead, while the cache was being decoded ([`Cache::prefetch`]).
+    prefetched: Option<Vec<Option<Stamp>>>,
     dirty: bool,
 }
 
@@ -227,12 +246,24 @@ impl Cache {
             entries: HashMap::new(),
             taken: HashMap::new(),
             touched: HashSet::new(),
+            prefetched: None,
             dirty: false,
         };
         if let Ok(bytes) = fs::read(cache.file()) {
             cache.entries = decode(Arc::new(bytes), fingerprint).unwrap_or_default();
         }
         cache
+    }
+
+    /// Hands over the stamps of the run's guides, read (with [`stamps`]) while
+    /// the cache was being decoded; the next [`Cache::take_prefetched`] gets them.
+    pub fn prefetch(&mut self, stamps: Vec<Option<Stamp>>) {
+        self.prefetched = Some(stamps);
+    }
+
+    /// The stamps handed over by [`Cache::prefetch`], if they are for `count` guides.
+    pub fn take_prefetched(&mut self, count: usize) -> Option<Vec<Option<Stamp>>> {
+        self.prefetched.take().filter(|s| s.len() == count)
     }
 
     /// The file of this fingerprint's summaries.
@@ -277,8 +308,8 @@ impl Cache {
         if !fresh {
             return None;
         }
-        let entry = self.entries.remove(key)?;
-        self.taken.insert(key.to_string(), entry.stamp);
+        let (key, entry) = self.entries.remove_entry(key)?;
+        self.taken.insert(key, entry.stamp);
         Some(entry.summary)
     }
 

@@ -343,7 +343,44 @@ fn check(args: CheckArgs) -> i32 {
             .into_owned()
     }));
     config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
-    let mut engine = match Engine::with_config(spec, config) {
+    let rules = match crate::declarative::RuleSet::sources(&config) {
+        Ok(rules) => rules,
+        Err(e) => return report_data_error(&e),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths.clone()
+    };
+    // Building the engine, git, the walk (then a stat of every guide) and the
+    // cache's decoding run at once: in a pre-commit hook they are most of the run.
+    let changes = start_changed_files(&args);
+    let fingerprint = crate::cache::fingerprint_of(
+        &config,
+        spec.as_ref(),
+        crate::declarative::RuleSet::sources_fingerprint(&rules),
+    );
+    let ((engine, mut cache), walked) = rayon::join(
+        || {
+            rayon::join(
+                || Engine::with_rule_sources(spec.clone(), config.clone(), rules),
+                || open_cache(&args, &config, fingerprint),
+            )
+        },
+        || {
+            discover::discover(&paths).map(|mut files| {
+                let root = config.root();
+                files.retain(|f| config.includes(root.as_deref(), &f.path));
+                let stamps = if cache_wanted(&args) {
+                    crate::cache::stamps(&files)
+                } else {
+                    Vec::new()
+                };
+                (files, stamps)
+            })
+        },
+    );
+    let mut engine = match engine {
         Ok(engine) => engine,
         Err(e) => return report_data_error(&e),
     };
@@ -359,25 +396,18 @@ fn check(args: CheckArgs) -> i32 {
         engine.config.select = args.select.clone();
     }
     engine.config.ignore.extend(args.ignore.iter().cloned());
-    let paths = if args.paths.is_empty() {
-        vec![".".to_string()]
-    } else {
-        args.paths.clone()
-    };
-    // git, the walk and the cache's decoding run at once: in a pre-commit
-    // hook they are most of the run.
-    let changes = start_changed_files(&args);
-    let (files, mut cache) =
-        rayon::join(|| discover::discover(&paths), || open_cache(&args, &engine));
-    let mut files = match files {
-        Ok(files) => files,
+    let files = match walked {
+        Ok((files, stamps)) => {
+            if let Some(cache) = &mut cache {
+                cache.prefetch(stamps);
+            }
+            files
+        }
         Err(e) => {
             eprintln!("guidelint: {e}");
             return EXIT_FAILURE;
         }
     };
-    let root = engine.config.root();
-    files.retain(|f| engine.config.includes(root.as_deref(), &f.path));
     let report = match changed_mask(changes, &files) {
         Ok(report) => report,
         Err(e) => {
@@ -446,18 +476,22 @@ fn check(args: CheckArgs) -> i32 {
 /// The summary cache of this run: `--cache-dir`, else the configuration's
 /// `cache_dir`, else `.guidelint_cache` in the project root; `None` with
 /// `--no-cache` or `GUIDELINT_NO_CACHE`.
-fn open_cache(args: &CheckArgs, engine: &Engine) -> Option<crate::cache::Cache> {
+/// False with `--no-cache`, or `GUIDELINT_NO_CACHE` set without `--cache-dir`.
+fn cache_wanted(args: &CheckArgs) -> bool {
     let off = std::env::var_os("GUIDELINT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
-    if args.no_cache || (off && args.cache_dir.is_none()) {
+    !(args.no_cache || (off && args.cache_dir.is_none()))
+}
+
+fn open_cache(args: &CheckArgs, config: &Config, fingerprint: u64) -> Option<crate::cache::Cache> {
+    if !cache_wanted(args) {
         return None;
     }
-    let root = engine.config.root()?;
-    let dir = match (&args.cache_dir, &engine.config.cache_dir) {
+    let root = config.root()?;
+    let dir = match (&args.cache_dir, &config.cache_dir) {
         (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => engine.config.resolve(dir),
+        (None, Some(dir)) => config.resolve(dir),
         (None, None) => root.join(crate::cache::DEFAULT_DIR),
     };
-    let fingerprint = crate::cache::fingerprint(engine);
     Some(crate::cache::Cache::open(&dir, &root, fingerprint))
 }
 

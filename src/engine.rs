@@ -68,11 +68,22 @@ impl Engine {
 
     /// The engine with the embedded vocabularies and protocols, `spec` and `config`.
     pub fn with_config(spec: Option<Spec>, config: Config) -> Result<Engine, DataError> {
+        let rules = RuleSet::sources(&config)?;
+        Self::with_rule_sources(spec, config, rules)
+    }
+
+    /// Like [`Engine::with_config`], with the declarative rule files already
+    /// read ([`RuleSet::sources`]).
+    pub fn with_rule_sources(
+        spec: Option<Spec>,
+        config: Config,
+        rules: Vec<(String, String)>,
+    ) -> Result<Engine, DataError> {
         Ok(Engine {
             vocab: Vocabulary::embedded()?,
             protocols: Protocols::embedded()?,
             spec,
-            declarative: RuleSet::load(&config)?,
+            declarative: RuleSet::from_sources(rules)?,
             config,
         })
     }
@@ -384,10 +395,17 @@ impl CacheUse {
                 misses: 0,
             };
         };
-        let keyed: Vec<(String, Option<Stamp>)> = files
-            .par_iter()
-            .map(|f| (cache.key(&f.path), Stamp::read(&f.path)))
-            .collect();
+        let keyed: Vec<(String, Option<Stamp>)> = match cache.take_prefetched(files.len()) {
+            Some(stamps) => files
+                .par_iter()
+                .zip(stamps)
+                .map(|(f, stamp)| (cache.key(&f.path), stamp))
+                .collect(),
+            None => files
+                .par_iter()
+                .map(|f| (cache.key(&f.path), Stamp::read(&f.path)))
+                .collect(),
+        };
         let mut stamps = Vec::with_capacity(files.len());
         let mut gone = Vec::with_capacity(files.len());
         let mut hits = Vec::with_capacity(files.len());

@@ -309,8 +309,21 @@ impl Votes {
         wanted: Option<&HashSet<(&str, Slot)>>,
     ) -> Votes {
         let mut votes = Votes::default();
+        // The wanted slots by product: a guide of another product is skipped
+        // whole, and a fact's slot is looked up in a short list.
+        let mut by_product: HashMap<&str, Vec<Slot>> = HashMap::new();
+        for (product, slot) in wanted.into_iter().flatten() {
+            by_product.entry(product).or_default().push(*slot);
+        }
         for s in summaries.iter().filter(|s| s.readable) {
             let product = product_of(spec, s).map(|p| p.id.as_str()).unwrap_or("");
+            let wanted_here = match wanted {
+                Some(_) => match by_product.get(product) {
+                    Some(slots) => Some(slots.as_slice()),
+                    None => continue,
+                },
+                None => None,
+            };
             if !votes.counts.contains_key(product) {
                 votes.counts.insert(product.to_string(), HashMap::new());
             }
@@ -319,7 +332,7 @@ impl Votes {
             };
             for f in &s.facts.items {
                 let slot = f.slot();
-                if !single_valued(&slot) || wanted.is_some_and(|w| !w.contains(&(product, slot))) {
+                if !single_valued(&slot) || wanted_here.is_some_and(|w| !w.contains(&slot)) {
                     continue;
                 }
                 let tally = slots.entry(slot).or_default();

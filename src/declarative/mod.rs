@@ -70,6 +70,12 @@ impl RuleSet {
 
     /// The shipped packs and the rule files of `config.rule_dirs`.
     pub fn load(config: &Config) -> Result<RuleSet, DataError> {
+        Self::from_sources(Self::sources(config)?)
+    }
+
+    /// The rule files a configuration loads, as (name, text): the shipped
+    /// packs, then the files of its `rule_dirs`.
+    pub fn sources(config: &Config) -> Result<Vec<(String, String)>, DataError> {
         let mut sources: Vec<(String, String)> = data::RULE_PACKS
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
@@ -77,7 +83,16 @@ impl RuleSet {
         for dir in config.rule_dirs.to_vec() {
             sources.extend(read_rule_dir(&config.resolve(&dir))?);
         }
-        Self::from_sources(sources)
+        Ok(sources)
+    }
+
+    /// The [`RuleSet::fingerprint`] of the set `sources` compile to, without compiling them.
+    pub fn sources_fingerprint(sources: &[(String, String)]) -> u64 {
+        let mut hash = crate::cache::Fingerprinter::new();
+        for (name, text) in sources {
+            hash.part(name.as_bytes()).part(text.as_bytes());
+        }
+        hash.finish()
     }
 
     /// Compiles rule files given as (name, text).
@@ -88,14 +103,10 @@ impl RuleSet {
         }
         compile::check_unique(&rules, &sources)?;
         let filter = filter::GuideFilter::new(&rules);
-        let mut hash = crate::cache::Fingerprinter::new();
-        for (name, text) in &sources {
-            hash.part(name.as_bytes()).part(text.as_bytes());
-        }
         Ok(RuleSet {
             rules,
             filter,
-            fingerprint: hash.finish(),
+            fingerprint: Self::sources_fingerprint(&sources),
         })
     }
 
