@@ -167,9 +167,13 @@ pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitErro
     }
     if let Some(tracked) = &changed.tracked {
         // Not tracked under its path: untracked, or reached through a link.
+        // Guides outside the repository are never changed (git lists none).
         let candidates: Vec<usize> = (0..files.len())
             .filter(|&i| !mask[i] && !tracked.contains(&absolute[i]))
-            .filter(|&i| !tracked.contains(&canonical(&files[i].path)))
+            .filter(|&i| {
+                let path = canonical(&files[i].path);
+                path.starts_with(&changed.root) && !tracked.contains(&path)
+            })
             .collect();
         if !candidates.is_empty() {
             let ignored = ignored(&changed.root, candidates.iter().map(|&i| &files[i].path))?;

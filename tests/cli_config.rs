@@ -357,6 +357,30 @@ fn changed_files_mode_reports_only_changed_guides() {
 }
 
 #[test]
+fn guides_outside_the_repository_are_indexed_but_never_changed() {
+    let dir = tmp();
+    let repo = dir.path().join("repo");
+    write(&repo, "a.md", &bad().replace("mx-plan-thunderbird", "a"));
+    write(
+        dir.path(),
+        "elsewhere/b.md",
+        &bad().replace("mx-plan-thunderbird", "b"),
+    );
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "init"]);
+    write(
+        &repo,
+        "a.md",
+        &format!("{}\nEncore.\n", bad().replace("mx-plan-thunderbird", "a")),
+    );
+    let r = run(&repo, &["--changed-since", "HEAD", ".", "../elsewhere"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("a.md"), "{}", r.stdout);
+    assert!(!r.stdout.contains("b.md"), "{}", r.stdout);
+}
+
+#[test]
 fn changed_files_mode_fails_clearly_without_git_answers() {
     let dir = tmp();
     write(dir.path(), "bad.md", &bad());
