@@ -273,7 +273,7 @@ impl Engine {
             &self.config,
         );
         summary.spellings = spellings;
-        summary.shrink();
+        summary.spellings.shrink_to_fit();
         (findings, summary, suppressions)
     }
 

@@ -198,13 +198,10 @@ pub fn locale_of(path: &str) -> Option<String> {
 
 /// Translation groups: for each folder with several `guide.<locale>.md`
 /// files, the indexes of its readable guides with their locales, sorted by locale.
-pub fn translation_groups(summaries: &[GuideSummary]) -> Vec<Vec<(String, usize)>> {
-    translation_groups_where(summaries, |_| true)
-}
-
-/// Like [`translation_groups`], but only the folders holding a guide `wanted`
-/// accepts (by file index): in changed-files mode, the changed guides' folders.
-pub fn translation_groups_where(
+///
+/// Only the folders holding a guide `wanted` accepts (by file index) are
+/// grouped: in changed-files mode, the changed guides' folders.
+pub fn translation_groups(
     summaries: &[GuideSummary],
     wanted: impl Fn(usize) -> bool,
 ) -> Vec<Vec<(String, usize)>> {

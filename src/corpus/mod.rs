@@ -19,11 +19,9 @@ pub mod consistency;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-pub use summary::{GuideSummary, LinkRef, Located};
+pub use summary::{Findings, GuideSummary, LinkRef, Located, summarize};
 
 use crate::config::{Config, SlugScope};
-use crate::extract::Fact;
-use crate::guide::Guide;
 use crate::spec::Spec;
 
 /// What a corpus rule sees.
@@ -170,29 +168,4 @@ impl GuideSummary {
     pub fn label(&self) -> &str {
         self.layout.locale.as_deref().unwrap_or(&self.path)
     }
-}
-
-/// What the per-guide pass found out about a guide, besides its model.
-#[derive(Debug, Clone, Copy)]
-pub struct Findings<'a> {
-    /// Its facts.
-    pub facts: &'a [Fact],
-    /// The spec product it is attributed to (index in the spec's products).
-    pub product: Option<usize>,
-}
-
-/// Builds the summary of a parsed guide whose source is `text`.
-pub fn summarize(
-    file: usize,
-    path: &str,
-    fs_path: PathBuf,
-    text: &str,
-    guide: &Guide,
-    found: Findings<'_>,
-    config: &Config,
-) -> GuideSummary {
-    let mut summary = summary::summarize(file, path, fs_path, text, guide, config);
-    summary.facts = consistency::summarize_facts(found.facts, found.product);
-    summary.shrink();
-    summary
 }

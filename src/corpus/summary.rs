@@ -144,6 +144,15 @@ impl GuideSummary {
     }
 }
 
+/// What the per-guide pass found out about a guide, besides its model.
+#[derive(Debug, Clone, Copy)]
+pub struct Findings<'a> {
+    /// Its facts.
+    pub facts: &'a [crate::extract::Fact],
+    /// The spec product it is attributed to (index in the spec's products).
+    pub product: Option<usize>,
+}
+
 /// Builds the summary of a parsed guide whose source is `text`.
 pub fn summarize(
     file: usize,
@@ -151,6 +160,7 @@ pub fn summarize(
     fs_path: PathBuf,
     text: &str,
     guide: &Guide,
+    found: Findings<'_>,
     config: &Config,
 ) -> GuideSummary {
     let layout = layout::layout(Path::new(path), guide.front_matter_str("lang"));
@@ -189,7 +199,7 @@ pub fn summarize(
         .iter()
         .filter_map(|l| link_ref(text, &l.url, l.span.clone(), l.image, pattern_host))
         .collect();
-    GuideSummary {
+    let mut summary = GuideSummary {
         file,
         path: path.to_string(),
         fs_path,
@@ -202,10 +212,12 @@ pub fn summarize(
         links,
         layout,
         head,
-        facts: Default::default(),
+        facts: super::consistency::summarize_facts(found.facts, found.product),
         spellings: Vec::new(),
         deferred: None,
-    }
+    };
+    summary.shrink();
+    summary
 }
 
 /// The host of an absolute `http(s)` URL, lowercased by the caller's comparison.
@@ -287,7 +299,19 @@ mod tests {
 
     fn summary(path: &str, md: &str) -> GuideSummary {
         let guide = markdown::parse(md);
-        summarize(0, path, PathBuf::from(path), md, &guide, &Config::default())
+        let found = Findings {
+            facts: &[],
+            product: None,
+        };
+        summarize(
+            0,
+            path,
+            PathBuf::from(path),
+            md,
+            &guide,
+            found,
+            &Config::default(),
+        )
     }
 
     #[test]

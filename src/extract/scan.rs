@@ -332,16 +332,16 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         let took_from_tail = tail_names && (window_is_previous_tail || !window_names);
         window_is_previous_tail = took_from_tail && !tail.is_empty();
 
+        if first.host && direction.is_none() && window_protocol.is_none() {
+            continue;
+        }
+        let mode = chain_mode(
+            members.len(),
+            *join_mode,
+            window.contains(':'),
+            &mut is_required,
+        );
         if first.host {
-            if direction.is_none() && window_protocol.is_none() {
-                continue;
-            }
-            let mode = chain_mode(
-                members.len(),
-                *join_mode,
-                window.contains(':'),
-                &mut is_required,
-            );
             for &m in members {
                 let r = toks[m].range.clone();
                 out.push(Raw {
@@ -371,12 +371,6 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         } else {
             lex.security(own).or_else(|| lex.security(other))
         };
-        let mode = chain_mode(
-            members.len(),
-            *join_mode,
-            window.contains(':'),
-            &mut is_required,
-        );
         for &m in members {
             let r = toks[m].range.clone();
             let Ok(port) = text[r.clone()].parse::<u16>() else {

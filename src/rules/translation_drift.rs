@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Rule};
 use crate::corpus::CorpusContext;
-use crate::corpus::consistency::{FactSummary, Slot, translatable, translation_groups_where};
+use crate::corpus::consistency::{FactSummary, Slot, translatable, translation_groups};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -64,7 +64,7 @@ fn preference(locale: &str) -> usize {
 }
 
 fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    for group in translation_groups_where(ctx.summaries, |i| ctx.focused(i)) {
+    for group in translation_groups(ctx.summaries, |i| ctx.focused(i)) {
         let locales: Vec<Locale<'_>> = group
             .iter()
             .filter_map(|(name, file)| {
