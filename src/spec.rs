@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataError};
-use crate::vocab::{Gate, WordRegex};
+use crate::vocab::{FirstWords, Gate, Survey, WordRegex};
 
 /// A mail protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -146,6 +146,8 @@ pub struct Protocols {
     ports: Vec<(Protocol, u16, Security)>,
     aliases: WordRegex,
     alias_map: Vec<(String, Protocol)>,
+    /// The aliases, for [`Protocols::survey`] (list 0).
+    words: Option<FirstWords>,
 }
 
 impl Protocols {
@@ -175,10 +177,18 @@ impl Protocols {
         )
         .map_err(|e| DataError::new(file, text, None, e))?
         .gated(Gate::new(alias_map.iter().map(|(a, _)| a.as_str())));
+        // Every match is an alias after a `\b`.
+        let words: Vec<(String, bool)> = alias_map.iter().map(|(a, _)| (a.clone(), true)).collect();
+        let words = if words.iter().all(|(a, _)| !a.is_empty()) {
+            FirstWords::new(&[&words])
+        } else {
+            None
+        };
         Ok(Protocols {
             ports,
             aliases,
             alias_map,
+            words,
         })
     }
 
@@ -208,17 +218,62 @@ impl Protocols {
         &'a self,
         text: &'a str,
     ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
-        self.aliases.find_iter(text).filter_map(|m| {
-            let word = text[m.clone()].to_lowercase();
-            let p = self.alias_map.iter().find(|(a, _)| *a == word)?.1;
-            Some((p, m))
-        })
+        self.aliases
+            .find_iter(text)
+            .filter_map(move |m| self.name_at(text, m))
+    }
+
+    /// Where protocol names start in `text`, for [`Protocols::mentions_in`]
+    /// on `text` or a [`Survey::slice`] of it.
+    pub fn survey<'a>(&'a self, text: &'a str) -> Survey<'a> {
+        match &self.words {
+            Some(words) => words.survey(text),
+            None => Survey::empty(text),
+        }
+    }
+
+    /// Every protocol name in `survey`'s text (made by [`Protocols::survey`]),
+    /// as [`Protocols::mentions`] finds them.
+    pub fn mentions_in<'a>(
+        &'a self,
+        survey: &'a Survey<'_>,
+    ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
+        let text = survey.text();
+        let matches = if self.words.is_some() {
+            self.aliases.find_in(survey, 0)
+        } else {
+            self.aliases.find_iter(text)
+        };
+        matches.filter_map(move |m| self.name_at(text, m))
+    }
+
+    /// The protocol named by the alias at `m` in `text`.
+    fn name_at(
+        &self,
+        text: &str,
+        m: std::ops::Range<usize>,
+    ) -> Option<(Protocol, std::ops::Range<usize>)> {
+        let word = text[m.clone()].to_lowercase();
+        let p = self.alias_map.iter().find(|(a, _)| *a == word)?.1;
+        Some((p, m))
+    }
+
+    /// The one protocol `survey`'s text names, if it names exactly one (see
+    /// [`Protocols::single`]).
+    pub fn single_in(&self, survey: &Survey<'_>) -> Option<(Protocol, std::ops::Range<usize>)> {
+        Self::only_one(self.mentions_in(survey))
     }
 
     /// The one protocol `text` names, if it names exactly one.
     pub fn single(&self, text: &str) -> Option<(Protocol, std::ops::Range<usize>)> {
+        Self::only_one(self.mentions(text))
+    }
+
+    fn only_one(
+        mentions: impl Iterator<Item = (Protocol, std::ops::Range<usize>)>,
+    ) -> Option<(Protocol, std::ops::Range<usize>)> {
         let mut found: Option<(Protocol, std::ops::Range<usize>)> = None;
-        for (p, r) in self.mentions(text) {
+        for (p, r) in mentions {
             match &found {
                 Some((q, _)) if *q != p => return None,
                 Some(_) => {}

@@ -255,25 +255,33 @@ impl WordRegex {
     }
 
     /// The byte ranges of the exact pattern's successive non-overlapping matches.
-    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+    pub fn find_iter<'a>(&'a self, text: &'a str) -> Matches<'a> {
         let closed = self.gate.as_ref().is_some_and(|g| !g.open(text));
-        let mut pos = if closed { text.len() + 1 } else { 0 };
-        std::iter::from_fn(move || {
-            while pos <= text.len() {
-                let start = self.loose.find_at(text, pos)?.start();
-                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                if let Some(hit) = self.exact.find(input) {
-                    pos = if hit.is_empty() {
-                        next_char(text, hit.end())
-                    } else {
-                        hit.end()
-                    };
-                    return Some(hit.range());
-                }
-                pos = next_char(text, start);
-            }
-            None
-        })
+        Matches {
+            re: (!closed).then_some(self),
+            text,
+            candidates: Candidates::Loose,
+            pos: 0,
+        }
+    }
+
+    /// The matches of list `list` in `survey`'s text: the exact pattern is
+    /// tried only where the survey saw one of the list's first words start.
+    /// The pattern must be the list's (every match starts with one of its
+    /// first words); the matches are then exactly [`WordRegex::find_iter`]'s.
+    pub fn find_in<'a>(&'a self, survey: &'a Survey<'_>, list: u32) -> Matches<'a> {
+        let bit = 1u64 << list;
+        Matches {
+            re: Some(self),
+            text: survey.text(),
+            candidates: Candidates::Survey {
+                lead: survey.lead & bit != 0,
+                hits: survey.hits.iter(),
+                start: survey.start,
+                bit,
+            },
+            pos: 0,
+        }
     }
 
     /// True when the exact pattern matches somewhere in `text`.
@@ -289,6 +297,313 @@ impl WordRegex {
     }
 }
 
+/// Where a [`Matches`] search tries the exact pattern.
+#[derive(Debug, Clone)]
+enum Candidates<'a> {
+    /// Where the loose pattern matches.
+    Loose,
+    /// Where a survey saw one of the list's first words.
+    Survey {
+        lead: bool,
+        hits: std::slice::Iter<'a, Hit>,
+        start: usize,
+        bit: u64,
+    },
+}
+
+/// The successive non-overlapping matches of a [`WordRegex`] in a text.
+#[derive(Debug, Clone)]
+pub struct Matches<'a> {
+    re: Option<&'a WordRegex>,
+    text: &'a str,
+    candidates: Candidates<'a>,
+    pos: usize,
+}
+
+impl Iterator for Matches<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let re = self.re?;
+        let text = self.text;
+        while self.pos <= text.len() {
+            let at = match &mut self.candidates {
+                Candidates::Loose => re.loose.find_at(text, self.pos)?.start(),
+                Candidates::Survey {
+                    lead,
+                    hits,
+                    start,
+                    bit,
+                } => {
+                    if std::mem::take(lead) {
+                        0
+                    } else {
+                        hits.find(|h| h.lists & *bit != 0)?.at - *start
+                    }
+                }
+            };
+            if at < self.pos {
+                continue;
+            }
+            if let Some(hit) = re.match_at(text, at) {
+                self.pos = if hit.is_empty() {
+                    next_char(text, hit.end)
+                } else {
+                    hit.end
+                };
+                return Some(hit);
+            }
+            self.pos = next_char(text, at);
+        }
+        None
+    }
+}
+
+/// One place where first words start, and the lists (bits) they open.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    at: usize,
+    lists: u64,
+}
+
+/// What one literal of a [`FirstWords`] automaton stands for.
+#[derive(Debug, Clone, Copy)]
+struct Literal {
+    /// The lists (bits) one of whose phrases starts with the literal.
+    lists: u64,
+    /// True when those phrases' patterns start with `\b`.
+    bounded: bool,
+    /// Its length in bytes.
+    len: usize,
+}
+
+/// The first words of several phrase lists (at most 64), in one automaton:
+/// a text is read once for all of them ([`FirstWords::survey`]), then each
+/// list is looked up only where its words start ([`WordRegex::find_in`]).
+///
+/// A phrase starting with a letter or digit matches only after a word
+/// boundary: its first word is looked for only where a word starts, by
+/// walking the automaton from there. Other first words (`%`, `(ssl)`) are
+/// looked for wherever their first byte occurs.
+#[derive(Debug, Clone)]
+pub struct FirstWords {
+    dfa: aho_corasick::dfa::DFA,
+    literals: Vec<Literal>,
+    /// First bytes of the literals looked for anywhere, not only where a word starts.
+    anywhere: [bool; 256],
+    longest: usize,
+}
+
+/// The first words of one list's phrases, each with whether the phrase's
+/// pattern starts with `\b`.
+pub type ListWords = Vec<(String, bool)>;
+
+/// True for the characters `\w` matches (as `\b` sees them).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::try_is_word_character(c).unwrap_or(false)
+    }
+}
+
+/// True when `\b` holds at `at` in `text`.
+fn word_boundary(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back().is_some_and(is_word_char);
+    let after = text[at..].chars().next().is_some_and(is_word_char);
+    before != after
+}
+
+impl FirstWords {
+    /// The automaton for `lists` (list `i` gets bit `i`); `None` past 64
+    /// lists, when a word cannot be surveyed (empty, too many case variants)
+    /// or when no list has a word.
+    pub fn new(lists: &[&ListWords]) -> Option<FirstWords> {
+        if lists.len() > 64 || regex_syntax::try_is_word_character('a').is_err() {
+            return None;
+        }
+        let mut by_literal: std::collections::BTreeMap<(String, bool), u64> = Default::default();
+        for (i, words) in lists.iter().enumerate() {
+            for (word, bounded) in words.iter() {
+                if word.is_empty() {
+                    return None;
+                }
+                for literal in case_variants(word)? {
+                    *by_literal.entry((literal, *bounded)).or_default() |= 1 << i;
+                }
+            }
+        }
+        if by_literal.is_empty() {
+            return None;
+        }
+        let mut anywhere = [false; 256];
+        let mut patterns = Vec::new();
+        let mut literals = Vec::new();
+        for ((literal, bounded), lists) in by_literal {
+            let first = literal.chars().next()?;
+            if !bounded || !is_word_char(first) {
+                let byte = literal.as_bytes()[0];
+                anywhere[usize::from(byte.to_ascii_lowercase())] = true;
+                anywhere[usize::from(byte.to_ascii_uppercase())] = true;
+            }
+            literals.push(Literal {
+                lists,
+                bounded,
+                len: literal.len(),
+            });
+            patterns.push(literal);
+        }
+        let longest = literals.iter().map(|l| l.len).max().unwrap_or(0);
+        let dfa = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(&patterns)
+            .ok()?;
+        Some(FirstWords {
+            dfa,
+            literals,
+            anywhere,
+            longest,
+        })
+    }
+
+    /// Where the lists' first words start in `text`: one read for every list.
+    pub fn survey<'a>(&'a self, text: &'a str) -> Survey<'a> {
+        let bytes = text.as_bytes();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut prev_word = false;
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            let (word, len) = if byte.is_ascii() {
+                (byte.is_ascii_alphanumeric() || byte == b'_', 1)
+            } else {
+                text[at..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
+            };
+            if (word && !prev_word) || self.anywhere[usize::from(byte)] {
+                let lists = self.lists_at(bytes, at, word != prev_word);
+                if lists != 0 {
+                    hits.push(Hit { at, lists });
+                }
+            }
+            prev_word = word;
+            at += len;
+        }
+        Survey {
+            words: Some(self),
+            root: text,
+            start: 0,
+            end: text.len(),
+            hits: std::borrow::Cow::Owned(hits),
+            lead: 0,
+        }
+    }
+
+    /// The lists of the literals that start at `at` in `bytes`; those of
+    /// phrases that start with `\b` only when `boundary` (there is one at `at`).
+    fn lists_at(&self, bytes: &[u8], at: usize, boundary: bool) -> u64 {
+        use aho_corasick::automaton::Automaton;
+        let Ok(mut sid) = self.dfa.start_state(aho_corasick::Anchored::Yes) else {
+            return 0;
+        };
+        let mut lists = 0;
+        for (i, &byte) in bytes[at..].iter().take(self.longest).enumerate() {
+            sid = self.dfa.next_state(aho_corasick::Anchored::Yes, sid, byte);
+            if self.dfa.is_dead(sid) {
+                break;
+            }
+            if self.dfa.is_match(sid) {
+                for k in 0..self.dfa.match_len(sid) {
+                    let pattern = self.dfa.match_pattern(sid, k);
+                    if let Some(literal) = self.literals.get(pattern.as_usize())
+                        && literal.len == i + 1
+                        && (boundary || !literal.bounded)
+                    {
+                        lists |= literal.lists;
+                    }
+                }
+            }
+        }
+        lists
+    }
+}
+
+/// Where the first words of a [`FirstWords`]' lists start in one text,
+/// found in one search and read by every lookup on the text or on a part of
+/// it ([`Survey::slice`]).
+#[derive(Debug, Clone)]
+pub struct Survey<'a> {
+    words: Option<&'a FirstWords>,
+    /// The text surveyed.
+    root: &'a str,
+    /// This survey's part of `root`.
+    start: usize,
+    end: usize,
+    /// Places in `start..end` (offsets in `root`), in order.
+    hits: std::borrow::Cow<'a, [Hit]>,
+    /// Lists whose words start at `start` when the part is read alone,
+    /// where `root` has no word boundary.
+    lead: u64,
+}
+
+impl<'a> Survey<'a> {
+    /// The survey of a text in which no list has a word.
+    pub fn empty(text: &'a str) -> Survey<'a> {
+        Survey {
+            words: None,
+            root: text,
+            start: 0,
+            end: text.len(),
+            hits: std::borrow::Cow::Borrowed(&[]),
+            lead: 0,
+        }
+    }
+
+    /// The surveyed text.
+    pub fn text(&self) -> &'a str {
+        &self.root[self.start..self.end]
+    }
+
+    /// The survey of `range` of this text, read as a text of its own (its
+    /// edges are word boundaries, as for a `&str` slice).
+    pub fn slice(&self, range: Range<usize>) -> Survey<'_> {
+        let start = self.start + range.start;
+        let end = self.start + range.end;
+        let from = self.hits.partition_point(|h| h.at < start);
+        let to = self.hits.partition_point(|h| h.at < end);
+        let mut hits = &self.hits[from..to];
+        let mut lead = 0;
+        // The text before `start` no longer counts: where it made a word
+        // continue (no `\b`), words starting at `start` are looked up again.
+        if start > self.start
+            && start < end
+            && let Some(words) = self.words
+            && !word_boundary(self.root, start)
+        {
+            lead = words.lists_at(self.root.as_bytes(), start, true);
+            if hits.first().is_some_and(|h| h.at == start) {
+                hits = &hits[1..];
+            }
+        } else if start == self.start {
+            lead = self.lead;
+        }
+        if start == self.start && self.lead != 0 && hits.first().is_some_and(|h| h.at == start) {
+            hits = &hits[1..];
+        }
+        Survey {
+            words: self.words,
+            root: self.root,
+            start,
+            end,
+            hits: std::borrow::Cow::Borrowed(hits),
+            lead,
+        }
+    }
+}
+
 /// The offset just after the character at `at` (or past the end).
 fn next_char(text: &str, at: usize) -> usize {
     text.get(at..)
@@ -300,6 +615,10 @@ fn next_char(text: &str, at: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct Matcher {
     re: Option<WordRegex>,
+    /// The phrases' first words, when they can be surveyed.
+    first: Option<ListWords>,
+    /// The list's bit in its vocabulary's [`FirstWords`].
+    list: Option<u32>,
 }
 
 impl Matcher {
@@ -307,7 +626,11 @@ impl Matcher {
     pub fn new(phrases: &[String]) -> Result<Matcher, regex::Error> {
         let mut phrases: Vec<&String> = phrases.iter().filter(|p| !p.trim().is_empty()).collect();
         if phrases.is_empty() {
-            return Ok(Matcher { re: None });
+            return Ok(Matcher {
+                re: None,
+                first: None,
+                list: None,
+            });
         }
         phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
         phrases.dedup();
@@ -319,7 +642,22 @@ impl Matcher {
         )
         .map_err(regex::Error::Syntax)?
         .gated(Gate::new(phrases.iter().map(|p| first_word(p))));
-        Ok(Matcher { re: Some(re) })
+        // Every match of a phrase starts with its first word, after a `\b`
+        // when the phrase starts with a letter or digit (see `phrase_pattern`).
+        let first = phrases
+            .iter()
+            .map(|p| {
+                let word = first_word(p);
+                let bounded = p.trim().chars().next().is_some_and(char::is_alphanumeric);
+                (!word.is_empty() && case_variants(word).is_some())
+                    .then(|| (word.to_string(), bounded))
+            })
+            .collect();
+        Ok(Matcher {
+            re: Some(re),
+            first,
+            list: None,
+        })
     }
 
     /// The byte ranges of every match in `text`.
@@ -330,6 +668,22 @@ impl Matcher {
     /// True when a phrase occurs in `text`.
     pub fn is_match(&self, text: &str) -> bool {
         self.re.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    /// The byte ranges of every match in `survey`'s text, made by the
+    /// vocabulary holding this matcher ([`Vocabulary::survey`]): the same
+    /// ranges as [`Matcher::find_iter`] on that text, looked up only where
+    /// the survey saw the list's first words.
+    pub fn find_in<'a>(&'a self, survey: &'a Survey<'_>) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.re.iter().flat_map(move |re| match self.list {
+            Some(list) if survey.words.is_some() => re.find_in(survey, list),
+            _ => re.find_iter(survey.text()),
+        })
+    }
+
+    /// True when a phrase occurs in `survey`'s text (see [`Matcher::find_in`]).
+    pub fn is_match_in(&self, survey: &Survey<'_>) -> bool {
+        self.find_in(survey).next().is_some()
     }
 
     /// True when `text` starts with a phrase (after leading spaces).
@@ -424,9 +778,71 @@ pub struct Vocabulary {
     pub megabytes: Matcher,
     /// Gigabyte units ("Go", "GB").
     pub gigabytes: Matcher,
+    /// The first words of every list, searched together by [`Vocabulary::survey`].
+    words: Option<FirstWords>,
 }
 
 impl Vocabulary {
+    /// Where the first words of every list start in `text`: the one search
+    /// [`Matcher::find_in`] reads, on `text` or a [`Survey::slice`] of it.
+    pub fn survey<'a>(&'a self, text: &'a str) -> Survey<'a> {
+        match &self.words {
+            Some(words) => words.survey(text),
+            None => Survey::empty(text),
+        }
+    }
+
+    /// Every list, in a fixed order.
+    fn lists_mut(&mut self) -> [&mut Matcher; 24] {
+        [
+            &mut self.port,
+            &mut self.server,
+            &mut self.server_type,
+            &mut self.protocol,
+            &mut self.incoming,
+            &mut self.outgoing,
+            &mut self.ssl,
+            &mut self.plain,
+            &mut self.starttls,
+            &mut self.security_label,
+            &mut self.required,
+            &mut self.alternative,
+            &mut self.conjunction,
+            &mut self.units,
+            &mut self.recommended,
+            &mut self.webmail,
+            &mut self.messages,
+            &mut self.per_hour,
+            &mut self.account,
+            &mut self.quota,
+            &mut self.attachment,
+            &mut self.recipients,
+            &mut self.megabytes,
+            &mut self.gigabytes,
+        ]
+    }
+
+    /// Builds the automaton of the lists' first words and gives each
+    /// surveyable list its bit.
+    fn with_first_words(mut self) -> Vocabulary {
+        let lists = self.lists_mut();
+        let mut words: Vec<&ListWords> = Vec::new();
+        let mut surveyed: Vec<usize> = Vec::new();
+        for (i, m) in lists.iter().enumerate() {
+            if let Some(first) = &m.first {
+                words.push(first);
+                surveyed.push(i);
+            }
+        }
+        let Some(automaton) = FirstWords::new(&words) else {
+            return self;
+        };
+        for (bit, &i) in surveyed.iter().enumerate() {
+            lists[i].list = u32::try_from(bit).ok();
+        }
+        self.words = Some(automaton);
+        self
+    }
     /// The vocabularies shipped in `rules/vocab/`.
     pub fn embedded() -> Result<Vocabulary, DataError> {
         Self::from_sources(
@@ -504,7 +920,9 @@ impl Vocabulary {
             recipients: compile(&merged.recipients)?,
             megabytes: compile(&merged.megabytes)?,
             gigabytes: compile(&merged.gigabytes)?,
-        })
+            words: None,
+        }
+        .with_first_words())
     }
 }
 

@@ -15,7 +15,7 @@ pub mod table;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use scan::{Lexicon, Mode, RawValue};
+pub use scan::{Lexicon, Mode, Passage, RawValue, Words};
 pub use service::Limit;
 
 use crate::guide::{BlockKind, Guide, TextRun};
@@ -123,12 +123,16 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
     let mut state = SectionState::default();
     let mut heading_protocols: Vec<Option<(Protocol, Range<usize>)>> =
         vec![None; guide.blocks.len()];
+    // Each heading and text run is surveyed once, for this walk and the service facts.
+    let mut passages: Vec<Option<Passage<'_>>> = vec![None; guide.blocks.len()];
+    let mut items = ItemWords::new(guide);
     for (index, block) in guide.blocks.iter().enumerate() {
         match &block.kind {
             BlockKind::Heading { text, parent, .. } => {
-                let words = lex.words(&text.text);
+                let passage = lex.passage(&text.text);
+                let words = lex.words(&passage);
                 let own = words.protocol.map(|(p, r)| (p, text.src_span(r)));
-                let names_several = lex.protocols.mentions(&text.text).count() > 1 && own.is_none();
+                let names_several = lex.protocol_mentions(&passage).count() > 1 && own.is_none();
                 let inherited = parent.and_then(|p| heading_protocols[p].clone());
                 let heading = if names_several {
                     None
@@ -142,14 +146,25 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
                     direction: words.direction,
                     ..SectionState::default()
                 };
+                passages[index] = Some(passage);
             }
             BlockKind::Text(run) => {
                 let place = Place {
                     block: index,
                     list: block.item.and_then(|i| guide.items.get(i)).map(|i| i.list),
-                    inherited: inherited(guide, block.item, lex),
+                    inherited: inherited(guide, block.item, lex, &mut items),
                 };
-                text_block(run, &place, lex, &mut state, &mut facts, &mut statements);
+                let passage = lex.passage(&run.text);
+                text_block(
+                    run,
+                    &passage,
+                    &place,
+                    lex,
+                    &mut state,
+                    &mut facts,
+                    &mut statements,
+                );
+                passages[index] = Some(passage);
             }
             BlockKind::Table(t) => {
                 let first = facts.len();
@@ -162,7 +177,7 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
         }
     }
     apply_security_statements(&mut facts, &statements);
-    service::extract(guide, lex, &mut facts);
+    service::extract(guide, lex, &passages, &mut facts);
     facts
 }
 
@@ -188,8 +203,53 @@ struct Place {
     inherited: Inherited,
 }
 
+/// What each list item's own text (its first block) names, read once per
+/// guide however many blocks the item encloses.
+struct ItemWords {
+    /// By item: `None` until read; then the item's words (protocol span in the guide).
+    words: Vec<Option<Words>>,
+}
+
+impl ItemWords {
+    fn new(guide: &Guide) -> ItemWords {
+        ItemWords {
+            words: vec![None; guide.items.len()],
+        }
+    }
+
+    /// The words of item `item`'s first block.
+    fn of(&mut self, guide: &Guide, item: usize, lex: Lexicon<'_>) -> Words {
+        if let Some(Some(words)) = self.words.get(item) {
+            return words.clone();
+        }
+        let words = guide
+            .items
+            .get(item)
+            .and_then(|info| info.first_block)
+            .and_then(|b| guide.blocks.get(b))
+            .and_then(|b| b.text())
+            .map(|run| {
+                let words = lex.words(&lex.passage(&run.text));
+                Words {
+                    protocol: words.protocol.map(|(p, r)| (p, run.src_span(r))),
+                    direction: words.direction,
+                }
+            })
+            .unwrap_or_default();
+        if let Some(slot) = self.words.get_mut(item) {
+            *slot = Some(words.clone());
+        }
+        words
+    }
+}
+
 /// Direction and protocol named by the enclosing list items' own text.
-fn inherited(guide: &Guide, item: Option<usize>, lex: Lexicon<'_>) -> Inherited {
+fn inherited(
+    guide: &Guide,
+    item: Option<usize>,
+    lex: Lexicon<'_>,
+    items: &mut ItemWords,
+) -> Inherited {
     let mut out = Inherited::default();
     let mut parent = item.and_then(|i| guide.items.get(i)).and_then(|i| i.parent);
     let mut depth = 0;
@@ -197,18 +257,12 @@ fn inherited(guide: &Guide, item: Option<usize>, lex: Lexicon<'_>) -> Inherited 
         let Some(info) = guide.items.get(p) else {
             break;
         };
-        if let Some(run) = info
-            .first_block
-            .and_then(|b| guide.blocks.get(b))
-            .and_then(|b| b.text())
-        {
-            let words = lex.words(&run.text);
-            if out.direction.is_none() {
-                out.direction = words.direction;
-            }
-            if out.protocol.is_none() {
-                out.protocol = words.protocol.map(|(p, r)| (p, run.src_span(r)));
-            }
+        let words = items.of(guide, p, lex);
+        if out.direction.is_none() {
+            out.direction = words.direction;
+        }
+        if out.protocol.is_none() {
+            out.protocol = words.protocol;
         }
         parent = info.parent;
         depth += 1;
@@ -221,6 +275,7 @@ fn inherited(guide: &Guide, item: Option<usize>, lex: Lexicon<'_>) -> Inherited 
 
 fn text_block(
     run: &TextRun,
+    passage: &Passage<'_>,
     place: &Place,
     lex: Lexicon<'_>,
     state: &mut SectionState,
@@ -228,7 +283,7 @@ fn text_block(
     statements: &mut Vec<SecurityStatement>,
 ) {
     let inherited = &place.inherited;
-    let raws = scan::scan(&run.text, lex);
+    let raws = scan::scan(passage, lex);
     let has_values = raws
         .iter()
         .any(|r| !matches!(r.value, RawValue::Protocol(_)));
@@ -240,19 +295,19 @@ fn text_block(
         let leadin = run.all_strong() || text.trim_end().ends_with(':');
         if leadin
             && inherited.direction.is_none()
-            && let Some((p, r)) = lex.protocols.single(text)
+            && let Some((p, r)) = lex.single_protocol(passage)
         {
             state.leadin = Some((p, run.src_span(r)));
         }
         let lead_in_like = text.len() < 200 && !text.contains(|c: char| c.is_ascii_digit());
         let sets_direction = lead_in_like && inherited.direction.is_none();
-        let security = if lex.vocab.security_label.is_match(text) {
-            lex.security(text)
+        let security = if lex.vocab.security_label.is_match_in(passage.vocab()) {
+            lex.security(passage)
         } else {
             None
         };
         let direction = if sets_direction || (security.is_some() && inherited.direction.is_none()) {
-            lex.named_direction(text)
+            lex.named_direction(passage)
         } else {
             None
         };

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::spec::{Direction, Protocol, Protocols, Security};
-use crate::vocab::{Matcher, Vocabulary, WordRegex};
+use crate::vocab::{Matcher, Survey, Vocabulary, WordRegex};
 
 /// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one token).
 static TOKEN: LazyLock<WordRegex> = LazyLock::new(|| {
@@ -66,17 +66,47 @@ pub struct Raw {
     pub mode: Mode,
 }
 
-/// What a run of text says besides values: used for lead-ins and security statements.
+/// What a run of text names: used for headings, lead-ins and list items.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
     /// The one protocol named, if exactly one is.
     pub protocol: Option<(Protocol, Range<usize>)>,
     /// The one direction named, if exactly one is.
     pub direction: Option<Direction>,
-    /// The one security named, if exactly one is.
-    pub security: Option<Security>,
-    /// True when a security label ("Type de sécurité", "Cochez la case") is present.
-    pub security_label: bool,
+}
+
+/// A text and where the lexicon's words start in it: surveyed once
+/// ([`Lexicon::passage`]), then read by every lookup on the text or on a part
+/// of it ([`Passage::slice`]).
+#[derive(Debug, Clone)]
+pub struct Passage<'a> {
+    vocab: Survey<'a>,
+    protocols: Survey<'a>,
+}
+
+impl<'a> Passage<'a> {
+    /// The text.
+    pub fn as_str(&self) -> &'a str {
+        self.vocab.text()
+    }
+
+    /// The part `range` of the text, read as a text of its own.
+    pub fn slice(&self, range: Range<usize>) -> Passage<'_> {
+        Passage {
+            vocab: self.vocab.slice(range.clone()),
+            protocols: self.protocols.slice(range),
+        }
+    }
+
+    /// The vocabulary's survey of the text.
+    pub fn vocab(&self) -> &Survey<'a> {
+        &self.vocab
+    }
+
+    /// The protocol names' survey of the text.
+    pub fn protocols(&self) -> &Survey<'a> {
+        &self.protocols
+    }
 }
 
 /// The matchers extraction needs, borrowed for one guide.
@@ -88,11 +118,22 @@ pub struct Lexicon<'a> {
     pub protocols: &'a Protocols,
 }
 
-impl Lexicon<'_> {
+impl<'l> Lexicon<'l> {
+    /// Surveys `text` for every word list and protocol name, once.
+    pub fn passage<'a>(&self, text: &'a str) -> Passage<'a>
+    where
+        'l: 'a,
+    {
+        Passage {
+            vocab: self.vocab.survey(text),
+            protocols: self.protocols.survey(text),
+        }
+    }
+
     /// The single direction `text` names.
-    pub fn direction(&self, text: &str) -> Option<Direction> {
-        let inc = self.vocab.incoming.find_iter(text).last();
-        let out = self.vocab.outgoing.find_iter(text).last();
+    pub fn direction(&self, text: &Passage<'_>) -> Option<Direction> {
+        let inc = self.vocab.incoming.find_in(text.vocab()).last();
+        let out = self.vocab.outgoing.find_in(text.vocab()).last();
         match (inc, out) {
             (Some(_), None) => Some(Direction::Incoming),
             (None, Some(_)) => Some(Direction::Outgoing),
@@ -107,13 +148,13 @@ impl Lexicon<'_> {
     }
 
     /// The single security `text` names ("SSL désactivé" wins over the "SSL" inside it).
-    pub fn security(&self, text: &str) -> Option<Security> {
-        let plain: Vec<Range<usize>> = self.vocab.plain.find_iter(text).collect();
-        let starttls = self.vocab.starttls.is_match(text);
+    pub fn security(&self, text: &Passage<'_>) -> Option<Security> {
+        let plain: Vec<Range<usize>> = self.vocab.plain.find_in(text.vocab()).collect();
+        let starttls = self.vocab.starttls.is_match_in(text.vocab());
         let ssl = self
             .vocab
             .ssl
-            .find_iter(text)
+            .find_in(text.vocab())
             .any(|r| !plain.iter().any(|p| p.start < r.end && r.start < p.end));
         match (ssl, !plain.is_empty(), starttls) {
             (true, false, false) => Some(Security::Ssl),
@@ -124,9 +165,9 @@ impl Lexicon<'_> {
     }
 
     /// The one direction `text` names, if it names only one.
-    pub fn named_direction(&self, text: &str) -> Option<Direction> {
-        let inc = self.vocab.incoming.is_match(text);
-        let out = self.vocab.outgoing.is_match(text);
+    pub fn named_direction(&self, text: &Passage<'_>) -> Option<Direction> {
+        let inc = self.vocab.incoming.is_match_in(text.vocab());
+        let out = self.vocab.outgoing.is_match_in(text.vocab());
         match (inc, out) {
             (true, false) => Some(Direction::Incoming),
             (false, true) => Some(Direction::Outgoing),
@@ -134,22 +175,34 @@ impl Lexicon<'_> {
         }
     }
 
-    /// What `text` names, for lead-ins and statements.
-    pub fn words(&self, text: &str) -> Words {
+    /// The one protocol `text` names, if it names exactly one.
+    pub fn single_protocol(&self, text: &Passage<'_>) -> Option<(Protocol, Range<usize>)> {
+        self.protocols.single_in(text.protocols())
+    }
+
+    /// Every protocol name in `text`, with its range.
+    pub fn protocol_mentions<'a>(
+        &'a self,
+        text: &'a Passage<'_>,
+    ) -> impl Iterator<Item = (Protocol, Range<usize>)> + 'a {
+        self.protocols.mentions_in(text.protocols())
+    }
+
+    /// What `text` names, for headings, lead-ins and list items.
+    pub fn words(&self, text: &Passage<'_>) -> Words {
         Words {
-            protocol: self.protocols.single(text),
+            protocol: self.single_protocol(text),
             direction: self.named_direction(text),
-            security: self.security(text),
-            security_label: self.vocab.security_label.is_match(text),
         }
     }
 }
 
-/// Finds the values of `text` and what their surrounding words say.
-pub fn scan(text: &str, lex: Lexicon<'_>) -> Vec<Raw> {
+/// Finds the values of `passage` and what their surrounding words say.
+pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
+    let text = passage.as_str();
     if !may_hold_tokens(text) {
-        protocol_labels(text, lex, &mut out);
+        protocol_labels(passage, lex, &mut out);
         return out;
     }
     let mut sentence_start = 0;
@@ -159,11 +212,11 @@ pub fn scan(text: &str, lex: Lexicon<'_>) -> Vec<Raw> {
         .chain([text.len()])
     {
         if end > sentence_start {
-            scan_sentence(text, sentence_start..end.min(text.len()), lex, &mut out);
+            scan_sentence(passage, sentence_start..end.min(text.len()), lex, &mut out);
         }
         sentence_start = end;
     }
-    protocol_labels(text, lex, &mut out);
+    protocol_labels(passage, lex, &mut out);
     out.sort_by_key(|r| r.range.start);
     out
 }
@@ -231,7 +284,13 @@ fn joiner(gap: &str, lex: Lexicon<'_>) -> Option<Mode> {
     }
 }
 
-fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
+fn scan_sentence(
+    passage: &Passage<'_>,
+    sentence: Range<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Raw>,
+) {
+    let text = passage.as_str();
     let toks = tokens(text, sentence.clone());
     if toks.is_empty() {
         return;
@@ -240,8 +299,13 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
     // Whether the sentence is an instruction: looked up once, only if a
     // single unlabelled port needs it.
     let mut required: Option<bool> = None;
-    let mut is_required =
-        || *required.get_or_insert_with(|| vocab.required.is_match(&text[sentence.clone()]));
+    let mut is_required = || {
+        *required.get_or_insert_with(|| {
+            vocab
+                .required
+                .is_match_in(passage.slice(sentence.clone()).vocab())
+        })
+    };
     // Group tokens into chains: "995 ou 110" is one chain of two.
     let mut chains: Vec<(Vec<usize>, Mode)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
@@ -266,18 +330,20 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
         let first = &toks[members[0]];
         let last = &toks[members[members.len() - 1]];
         let window_start = prev_end;
-        let window = &text[window_start..first.range.start];
+        let window_part = passage.slice(window_start..first.range.start);
+        let window = window_part.as_str();
         prev_end = last.range.end;
 
         // What the value is decides whether its words are read at all: most
         // numbers in prose (versions, steps, sizes) are not ports, and their
         // words are the costliest lookups of the scan.
         let is_value = if first.host {
-            vocab.server.is_match(window)
+            vocab.server.is_match_in(window_part.vocab())
         } else {
-            let port_word = vocab.port.is_match(window);
-            let continues =
-                prev_was_port && !window.contains(':') && !vocab.server.is_match(window);
+            let port_word = vocab.port.is_match_in(window_part.vocab());
+            let continues = prev_was_port
+                && !window.contains(':')
+                && !vocab.server.is_match_in(window_part.vocab());
             (port_word || continues) && !followed_by_unit(text, last.range.end, vocab)
         };
         prev_was_port = !first.host && is_value;
@@ -290,20 +356,25 @@ fn scan_sentence(text: &str, sentence: Range<usize>, lex: Lexicon<'_>, out: &mut
             .get(c + 1)
             .map(|(m, _)| toks[m[0]].range.start)
             .unwrap_or(sentence.end);
-        let tail = &text[last.range.end..next_start];
+        let tail_part = passage.slice(last.range.end..next_start);
         // A tail is only this value's own words when no other label starts in it.
-        let tail = if tail.contains(':') { "" } else { tail };
+        let tail_part = if tail_part.as_str().contains(':') {
+            passage.slice(last.range.end..last.range.end)
+        } else {
+            tail_part
+        };
+        let tail = tail_part.as_str();
 
         // "993 pour IMAP, 995 pour POP3": when the previous value took its
         // words from its tail, those same words open this value's window and
         // are not this value's: read its own tail first.
         let (own, own_base, other, other_base) = if window_is_previous_tail {
-            (tail, last.range.end, window, window_start)
+            (&tail_part, last.range.end, &window_part, window_start)
         } else {
-            (window, window_start, tail, last.range.end)
+            (&window_part, window_start, &tail_part, last.range.end)
         };
-        let window_protocol = lex.protocols.single(window);
-        let tail_protocol = lex.protocols.single(tail);
+        let window_protocol = lex.single_protocol(&window_part);
+        let tail_protocol = lex.single_protocol(&tail_part);
         let (own_protocol, other_protocol) = if window_is_previous_tail {
             (tail_protocol.clone(), window_protocol.clone())
         } else {
@@ -429,12 +500,13 @@ fn followed_by_unit(text: &str, pos: usize, vocab: &Vocabulary) -> bool {
 }
 
 /// "… est un serveur : **POP3**": a server-type label followed by a protocol name.
-fn protocol_labels(text: &str, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
+fn protocol_labels(passage: &Passage<'_>, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
     // The label is followed by a protocol name: text naming none has no label.
-    if lex.protocols.mentions(text).next().is_none() {
+    if lex.protocol_mentions(passage).next().is_none() {
         return;
     }
-    for label in lex.vocab.server_type.find_iter(text) {
+    let text = passage.as_str();
+    for label in lex.vocab.server_type.find_in(passage.vocab()) {
         let after = &text[label.end..];
         let skip = after
             .char_indices()
@@ -444,7 +516,8 @@ fn protocol_labels(text: &str, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
         if skip > 12 {
             continue;
         }
-        let Some((p, r)) = lex.protocols.mentions(&after[skip..]).next() else {
+        let named = passage.slice(label.end + skip..text.len());
+        let Some((p, r)) = lex.protocol_mentions(&named).next() else {
             continue;
         };
         if r.start != 0 {
@@ -457,7 +530,7 @@ fn protocol_labels(text: &str, lex: Lexicon<'_>, out: &mut Vec<Raw>) {
             value: RawValue::Protocol(p),
             range: start..start + r.len(),
             protocol: None,
-            direction: lex.direction(&text[line_start..label.end]),
+            direction: lex.direction(&passage.slice(line_start..label.end)),
             security: None,
             mode: Mode::Setting,
         });
@@ -486,7 +559,7 @@ mod tests {
             vocab: &e.vocab,
             protocols: &e.protocols,
         };
-        scan(text, lex)
+        scan(&lex.passage(text), lex)
             .into_iter()
             .filter_map(|r| match r.value {
                 RawValue::Port(p) => Some(p),
@@ -497,13 +570,11 @@ mod tests {
 
     fn raws(text: &str) -> Vec<Raw> {
         let e = env();
-        scan(
-            text,
-            Lexicon {
-                vocab: &e.vocab,
-                protocols: &e.protocols,
-            },
-        )
+        let lex = Lexicon {
+            vocab: &e.vocab,
+            protocols: &e.protocols,
+        };
+        scan(&lex.passage(text), lex)
     }
 
     #[test]

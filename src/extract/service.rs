@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::scan::{Lexicon, Mode};
+use super::scan::{Lexicon, Mode, Passage};
 use super::{Fact, Value};
 use crate::guide::{BlockKind, Guide, TextRun};
 
@@ -118,35 +118,57 @@ static SENTENCE_END: LazyLock<Regex> =
 /// The word "IP" in a sending limit.
 static IP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bIP\b").expect("valid ip regex"));
 
-/// Appends the service facts of `guide` to `out`.
-pub fn extract(guide: &Guide, lex: Lexicon<'_>, out: &mut Vec<Fact>) {
-    let mut previous: Option<&TextRun> = None;
+/// Appends the service facts of `guide` to `out`; `passages` holds, by
+/// block, the survey of each heading's and text run's text (or `None`, and
+/// the text is surveyed here).
+pub fn extract(
+    guide: &Guide,
+    lex: Lexicon<'_>,
+    passages: &[Option<Passage<'_>>],
+    out: &mut Vec<Fact>,
+) {
+    let mut previous: Option<(&TextRun, Passage<'_>)> = None;
     for (index, block) in guide.blocks.iter().enumerate() {
         let section = block.section;
+        let passage = |run| passage_of(passages, index, run, lex);
         match &block.kind {
             BlockKind::Heading { text, .. } => {
-                recommended(text, index, section, lex, out);
+                recommended(text, &passage(text), index, section, lex, out);
                 previous = None;
             }
             BlockKind::Text(run) => {
+                let here = passage(run);
                 let leadin = run.all_strong() || run.text.trim_end().ends_with(':');
                 if leadin && run.text.len() < 200 {
-                    recommended(run, index, section, lex, out);
+                    recommended(run, &here, index, section, lex, out);
                 }
-                webmail(run, previous, index, section, lex, out);
+                webmail(run, &here, previous.as_ref(), index, section, lex, out);
                 mx(run, index, section, out);
-                limits(run, index, section, lex, out);
-                previous = Some(run);
+                limits(run, Some(&here), index, section, lex, out);
+                previous = Some((run, here));
             }
             BlockKind::Table(t) => {
                 for cell in t.header.iter().chain(t.rows.iter().flatten()) {
                     mx(cell, index, section, out);
-                    limits(cell, index, section, lex, out);
+                    limits(cell, None, index, section, lex, out);
                 }
                 previous = None;
             }
             BlockKind::Code => previous = None,
         }
+    }
+}
+
+/// The survey of block `index`'s text `run`: the walk's, or a new one.
+fn passage_of<'a>(
+    passages: &'a [Option<Passage<'a>>],
+    index: usize,
+    run: &'a TextRun,
+    lex: Lexicon<'a>,
+) -> Passage<'a> {
+    match passages.get(index) {
+        Some(Some(p)) => p.slice(0..p.as_str().len()),
+        _ => lex.passage(&run.text),
     }
 }
 
@@ -170,15 +192,16 @@ fn fact(value: Value, span: Range<usize>, block: usize, section: Option<usize>) 
 /// naming one protocol and the word recommended.
 fn recommended(
     run: &TextRun,
+    passage: &Passage<'_>,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
     out: &mut Vec<Fact>,
 ) {
-    if !lex.vocab.recommended.is_match(&run.text) {
+    if !lex.vocab.recommended.is_match_in(passage.vocab()) {
         return;
     }
-    if let Some((p, r)) = lex.protocols.single(&run.text) {
+    if let Some((p, r)) = lex.single_protocol(passage) {
         out.push(fact(Value::Recommended(p), run.src_span(r), block, section));
     }
 }
@@ -187,7 +210,8 @@ fn recommended(
 /// its sentence, in the URL itself, or ending the paragraph the URL follows alone.
 fn webmail(
     run: &TextRun,
-    previous: Option<&TextRun>,
+    passage: &Passage<'_>,
+    previous: Option<&(&TextRun, Passage<'_>)>,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
@@ -204,13 +228,14 @@ fn webmail(
             .last()
             .map(|s| s.end())
             .unwrap_or(0);
-        let before = &text[sentence_start..range.start];
-        let alone = before.trim().is_empty();
-        let context = lex.vocab.webmail.is_match(before)
+        let before = passage.slice(sentence_start..range.start);
+        let alone = before.as_str().trim().is_empty();
+        let context = lex.vocab.webmail.is_match_in(before.vocab())
             || url.to_ascii_lowercase().contains("webmail")
             || (alone
-                && previous.is_some_and(|p| {
-                    p.text.trim_end().ends_with(':') && lex.vocab.webmail.is_match(&p.text)
+                && previous.is_some_and(|(p, survey)| {
+                    p.text.trim_end().ends_with(':')
+                        && lex.vocab.webmail.is_match_in(survey.vocab())
                 }));
         if context {
             out.push(fact(
@@ -244,6 +269,7 @@ fn mx(run: &TextRun, block: usize, section: Option<usize>, out: &mut Vec<Fact>) 
 /// Sending rates, quota, attachment sizes and recipients, sentence by sentence.
 fn limits(
     run: &TextRun,
+    passage: Option<&Passage<'_>>,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
@@ -254,6 +280,14 @@ fn limits(
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return;
     }
+    let surveyed;
+    let passage = match passage {
+        Some(p) => p,
+        None => {
+            surveyed = lex.passage(text);
+            &surveyed
+        }
+    };
     let mut start = 0;
     for end in SENTENCE_END
         .find_iter(text)
@@ -261,7 +295,7 @@ fn limits(
         .chain([text.len()])
     {
         if end > start {
-            sentence_limits(run, start..end, block, section, lex, out);
+            sentence_limits(run, &passage.slice(start..end), start, block, section, lex, out);
         }
         start = end;
     }
@@ -269,14 +303,15 @@ fn limits(
 
 fn sentence_limits(
     run: &TextRun,
-    sentence: Range<usize>,
+    sentence: &Passage<'_>,
+    sentence_start: usize,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
     out: &mut Vec<Fact>,
 ) {
     let v = lex.vocab;
-    let s = &run.text[sentence.clone()];
+    let s = sentence.as_str();
     let numbers = standalone_numbers(s);
     if numbers.is_empty() {
         return;
@@ -290,26 +325,27 @@ fn sentence_limits(
             continue;
         };
         let next = numbers.get(i + 1).map(|x| x.start).unwrap_or(s.len());
-        let after = &s[r.end..next];
+        let after_part = sentence.slice(r.end..next);
+        let after = after_part.as_str();
         let limit = if v.messages.starts(after) {
-            if !v.per_hour.is_match(after) {
+            if !v.per_hour.is_match_in(after_part.vocab()) {
                 None
             } else if IP.is_match(after) {
                 Some(Limit::EmailsPerHourPerIp)
-            } else if v.account.is_match(after) {
+            } else if v.account.is_match_in(after_part.vocab()) {
                 Some(Limit::EmailsPerHourPerAccount)
             } else {
                 None
             }
         } else if v.gigabytes.starts(after) {
             quota
-                .get_or_init(|| v.quota.is_match(s))
+                .get_or_init(|| v.quota.is_match_in(sentence.vocab()))
                 .then_some(Limit::MailboxQuotaGb)
         } else if v.megabytes.starts(after) {
             attachment
-                .get_or_init(|| v.attachment.is_match(s))
+                .get_or_init(|| v.attachment.is_match_in(sentence.vocab()))
                 .then(|| {
-                    if v.webmail.is_match(after) {
+                    if v.webmail.is_match_in(after_part.vocab()) {
                         Limit::AttachmentWebmailMb
                     } else {
                         Limit::AttachmentClientMb
@@ -318,11 +354,11 @@ fn sentence_limits(
         } else {
             let word = after.trim_start();
             let counted = word.starts_with(char::is_alphabetic) && after.len() > word.len();
-            (counted && *recipients.get_or_init(|| v.recipients.is_match(s)))
+            (counted && *recipients.get_or_init(|| v.recipients.is_match_in(sentence.vocab())))
                 .then_some(Limit::RecipientsInCopy)
         };
         if let Some(limit) = limit {
-            let span = run.src_span(sentence.start + r.start..sentence.start + r.end);
+            let span = run.src_span(sentence_start + r.start..sentence_start + r.end);
             out.push(fact(Value::Limit(limit, n), span, block, section));
         }
     }
@@ -346,6 +382,7 @@ mod tests {
                 vocab: &vocab,
                 protocols: &protocols,
             },
+            &[],
             &mut out,
         );
         out.into_iter().map(|f| f.value).collect()

@@ -20,15 +20,15 @@ enum Column {
 }
 
 fn classify(header: &TextRun, lex: Lexicon<'_>) -> Column {
-    let text = &header.text;
+    let text = lex.passage(&header.text);
     let v = lex.vocab;
-    if v.server_type.is_match(text) || v.protocol.is_match(text) {
+    if v.server_type.is_match_in(text.vocab()) || v.protocol.is_match_in(text.vocab()) {
         Column::Protocol
-    } else if let Some(security) = lex.security(text) {
+    } else if let Some(security) = lex.security(&text) {
         Column::Port(Some(security))
-    } else if v.port.is_match(text) {
+    } else if v.port.is_match_in(text.vocab()) {
         Column::Port(None)
-    } else if v.server.is_match(text) {
+    } else if v.server.is_match_in(text.vocab()) {
         Column::Host
     } else {
         Column::Label
@@ -63,7 +63,7 @@ pub fn extract(
         let mut protocol: Option<(Protocol, std::ops::Range<usize>)> = None;
         for (cell, column) in row.iter().zip(&columns) {
             if matches!(column, Column::Label | Column::Protocol) {
-                let words = lex.words(&cell.text);
+                let words = lex.words(&lex.passage(&cell.text));
                 direction = direction.or(words.direction);
                 if let Some((p, r)) = words.protocol {
                     let span = cell.src_span(r);
@@ -91,7 +91,7 @@ pub fn extract(
                     if !cell.is_verbatim(range.clone()) {
                         continue;
                     }
-                    let security = lex.security(&cell.text).or(*security);
+                    let security = lex.security(&lex.passage(&cell.text)).or(*security);
                     out.push(fact(
                         Value::Port(port),
                         cell.src_span(range),
@@ -179,7 +179,7 @@ fn prose_cells(
     out: &mut Vec<Fact>,
 ) {
     for cell in table.rows.iter().flatten() {
-        for raw in scan::scan(&cell.text, lex) {
+        for raw in scan::scan(&lex.passage(&cell.text), lex) {
             if !matches!(raw.value, RawValue::Protocol(_)) && !cell.is_verbatim(raw.range.clone()) {
                 continue;
             }
