@@ -391,12 +391,30 @@ pub struct FirstWords {
     literals: Vec<Literal>,
     /// First bytes of the literals looked for anywhere, not only where a word starts.
     anywhere: [bool; 256],
+    /// First bytes of every literal.
+    starts: [bool; 256],
     longest: usize,
+    /// For a few words: a prefiltered search of the whole text instead.
+    sparse: Option<AhoCorasick>,
 }
+
+/// Up to this many literals, a [`FirstWords`] searches texts with a prefilter.
+const SPARSE_LITERALS: usize = 16;
 
 /// The first words of one list's phrases, each with whether the phrase's
 /// pattern starts with `\b`.
 pub type ListWords = Vec<(String, bool)>;
+
+/// The ASCII bytes `\w` matches.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
 
 /// True for the characters `\w` matches (as `\b` sees them).
 fn is_word_char(c: char) -> bool {
@@ -437,12 +455,15 @@ impl FirstWords {
             return None;
         }
         let mut anywhere = [false; 256];
+        let mut starts = [false; 256];
         let mut patterns = Vec::new();
         let mut literals = Vec::new();
         for ((literal, bounded), lists) in by_literal {
             let first = literal.chars().next()?;
+            let byte = literal.as_bytes()[0];
+            starts[usize::from(byte.to_ascii_lowercase())] = true;
+            starts[usize::from(byte.to_ascii_uppercase())] = true;
             if !bounded || !is_word_char(first) {
-                let byte = literal.as_bytes()[0];
                 anywhere[usize::from(byte.to_ascii_lowercase())] = true;
                 anywhere[usize::from(byte.to_ascii_uppercase())] = true;
             }
@@ -460,11 +481,25 @@ impl FirstWords {
             .start_kind(aho_corasick::StartKind::Anchored)
             .build(&patterns)
             .ok()?;
+        // A handful of literals (protocol names) is found faster by a
+        // prefiltered search than by reading every word.
+        let sparse = if patterns.len() <= SPARSE_LITERALS {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+                    .ok()?,
+            )
+        } else {
+            None
+        };
         Some(FirstWords {
             dfa,
             literals,
             anywhere,
+            starts,
             longest,
+            sparse,
         })
     }
 
@@ -472,25 +507,60 @@ impl FirstWords {
     pub fn survey<'a>(&'a self, text: &'a str) -> Survey<'a> {
         let bytes = text.as_bytes();
         let mut hits: Vec<Hit> = Vec::new();
-        let mut prev_word = false;
-        let mut at = 0;
-        while let Some(&byte) = bytes.get(at) {
-            let (word, len) = if byte.is_ascii() {
-                (byte.is_ascii_alphanumeric() || byte == b'_', 1)
-            } else {
-                text[at..]
-                    .chars()
-                    .next()
-                    .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
-            };
-            if (word && !prev_word) || self.anywhere[usize::from(byte)] {
-                let lists = self.lists_at(bytes, at, word != prev_word);
-                if lists != 0 {
-                    hits.push(Hit { at, lists });
+        if let Some(finder) = &self.sparse {
+            // Few, rare words: a prefiltered search, then the boundary test.
+            for m in finder.find_overlapping_iter(text) {
+                let Some(literal) = self.literals.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                if literal.bounded && !word_boundary(text, m.start()) {
+                    continue;
+                }
+                hits.push(Hit {
+                    at: m.start(),
+                    lists: literal.lists,
+                });
+            }
+            hits.sort_unstable_by_key(|h| h.at);
+            hits.dedup_by(|next, kept| {
+                let same = next.at == kept.at;
+                if same {
+                    kept.lists |= next.lists;
+                }
+                same
+            });
+        } else {
+            let mut prev_word = false;
+            let mut at = 0;
+            while let Some(&byte) = bytes.get(at) {
+                let (word, len) = if byte.is_ascii() {
+                    (ASCII_WORD[usize::from(byte)], 1)
+                } else {
+                    text[at..]
+                        .chars()
+                        .next()
+                        .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
+                };
+                if (word && !prev_word && self.starts[usize::from(byte)])
+                    || self.anywhere[usize::from(byte)]
+                {
+                    let lists = self.lists_at(bytes, at, word != prev_word);
+                    if lists != 0 {
+                        hits.push(Hit { at, lists });
+                    }
+                }
+                prev_word = word;
+                at += len;
+                // The rest of an ASCII word starts no bounded word.
+                if word && len == 1 {
+                    while let Some(&b) = bytes.get(at) {
+                        if !ASCII_WORD[usize::from(b)] || self.anywhere[usize::from(b)] {
+                            break;
+                        }
+                        at += 1;
+                    }
                 }
             }
-            prev_word = word;
-            at += len;
         }
         Survey {
             words: Some(self),
@@ -674,7 +744,10 @@ impl Matcher {
     /// vocabulary holding this matcher ([`Vocabulary::survey`]): the same
     /// ranges as [`Matcher::find_iter`] on that text, looked up only where
     /// the survey saw the list's first words.
-    pub fn find_in<'a>(&'a self, survey: &'a Survey<'_>) -> impl Iterator<Item = Range<usize>> + 'a {
+    pub fn find_in<'a>(
+        &'a self,
+        survey: &'a Survey<'_>,
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
         self.re.iter().flat_map(move |re| match self.list {
             Some(list) if survey.words.is_some() => re.find_in(survey, list),
             _ => re.find_iter(survey.text()),
@@ -1024,5 +1097,141 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.file, "de.yaml");
         assert!(err.offset.is_some());
+    }
+}
+
+#[cfg(test)]
+mod survey_tests {
+    use super::*;
+
+    /// A vocabulary with tricky lists: accents, long s and Kelvin sign,
+    /// apostrophes, overlapping phrases, a phrase prefix of another, symbols.
+    fn vocab() -> Vocabulary {
+        let yaml = "language: xx\n\
+            port: [port, ports, 'n° de port']\n\
+            server: [serveur, nom d'hôte, hôte, \"nom du serveur\"]\n\
+            ssl: [ssl, ssl activé, connexion sécurisée (ssl), ssl/tls, \"(ssl)\"]\n\
+            plain: [sans ssl, ssl désactivé, aucune]\n\
+            units: [mo, \"%\", €, kb, h]\n\
+            incoming: [de entrada, entrant, réception, in]\n\
+            security_label: [sécurité, type de sécurité]\n";
+        Vocabulary::from_sources([("xx.yaml".to_string(), yaml.to_string())]).unwrap()
+    }
+
+    /// The exact pattern `Matcher::new` compiles for `phrases`.
+    fn exact(phrases: &[&str]) -> Regex {
+        let mut phrases: Vec<&str> = phrases.to_vec();
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        phrases.dedup();
+        let parts: Vec<String> = phrases.iter().map(|p| phrase_pattern(p, true)).collect();
+        Regex::new(&format!("(?i){}", parts.join("|"))).unwrap()
+    }
+
+    const TEXTS: &[&str] = &[
+        "",
+        "port",
+        "Le PORT 993, les ports 995 et 110 ; n° de port : 587",
+        "transport portail sport: report port.",
+        "Nom d’hôte : ssl0.ovh.net ; nom d'hôte ; Nom  du\n serveur ; HÔTE",
+        "ſſl activé, SSL ACTIVÉ, sslactivé, ssl activées, ſsl/TLS, (SSL) x(ssl)",
+        "une connexion sécurisée (SSL) sans ssl ; SSL désactivé ssl",
+        "25 Mo, 50% et 10 %, 3€, 10 \u{212A}B, 5 kb, 2h, h, éh, hé",
+        "serveur de entrada, in, within, ínin, entrant réception, réceptionné",
+        "Type de sécurité : sécurité ; ssécurité xsécurité",
+        "é port é, 'port', «port», port'",
+        "ssl",
+    ];
+
+    #[test]
+    fn survey_lookups_find_what_the_exact_regex_finds() {
+        let v = vocab();
+        let lists: [(&Matcher, &[&str]); 7] = [
+            (&v.port, &["port", "ports", "n° de port"]),
+            (
+                &v.server,
+                &["serveur", "nom d'hôte", "hôte", "nom du serveur"],
+            ),
+            (
+                &v.ssl,
+                &[
+                    "ssl",
+                    "ssl activé",
+                    "connexion sécurisée (ssl)",
+                    "ssl/tls",
+                    "(ssl)",
+                ],
+            ),
+            (&v.plain, &["sans ssl", "ssl désactivé", "aucune"]),
+            (&v.units, &["mo", "%", "€", "kb", "h"]),
+            (&v.incoming, &["de entrada", "entrant", "réception", "in"]),
+            (&v.security_label, &["sécurité", "type de sécurité"]),
+        ];
+        for text in TEXTS {
+            let survey = v.survey(text);
+            for (matcher, phrases) in &lists {
+                let re = exact(phrases);
+                let want: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
+                let got: Vec<Range<usize>> = matcher.find_in(&survey).collect();
+                assert_eq!(got, want, "{phrases:?} in {text:?}");
+                // Every part of the text, read alone, as a `&str` slice is.
+                let bounds: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect();
+                for &a in &bounds {
+                    for &b in bounds.iter().filter(|&&b| b >= a) {
+                        let part = &text[a..b];
+                        let want: Vec<Range<usize>> =
+                            re.find_iter(part).map(|m| m.range()).collect();
+                        let sliced = survey.slice(a..b);
+                        let got: Vec<Range<usize>> = matcher.find_in(&sliced).collect();
+                        assert_eq!(got, want, "{phrases:?} in {part:?} ({a}..{b} of {text:?})");
+                        // A slice of a slice reads the same.
+                        if let Some(c) = part.chars().next() {
+                            let k = c.len_utf8();
+                            let inner = sliced.slice(k..part.len());
+                            let want: Vec<Range<usize>> =
+                                re.find_iter(&part[k..]).map(|m| m.range()).collect();
+                            assert_eq!(matcher.find_in(&inner).collect::<Vec<_>>(), want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn protocol_names_are_found_through_the_survey() {
+        let p = crate::spec::Protocols::embedded().unwrap();
+        for text in [
+            "POP3 ou IMAP4, imap, pop, SMTP; popx xpop pop3s POP",
+            "Serveur POP3",
+            "POP before SMTP",
+            "",
+        ] {
+            let survey = p.survey(text);
+            let got: Vec<_> = p.mentions_in(&survey).collect();
+            let want: Vec<_> = p.mentions(text).collect();
+            assert_eq!(got, want, "{text}");
+            assert_eq!(p.single_in(&survey), p.single(text), "{text}");
+            for a in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let got: Vec<_> = p.mentions_in(&survey.slice(a..text.len())).collect();
+                let want: Vec<_> = p.mentions(&text[a..]).collect();
+                assert_eq!(got, want, "{text} from {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_embedded_vocabulary_is_surveyed_as_one_automaton() {
+        let v = Vocabulary::embedded().unwrap();
+        assert!(v.words.is_some());
+        let text = "Serveur entrant : SSL activé, port 993 ; Outgoing server, Type de sécurité";
+        let survey = v.survey(text);
+        assert!(v.incoming.is_match_in(&survey));
+        assert!(v.outgoing.is_match_in(&survey));
+        assert_eq!(
+            v.ssl.find_in(&survey).collect::<Vec<_>>(),
+            v.ssl.find_iter(text).collect::<Vec<_>>()
+        );
     }
 }

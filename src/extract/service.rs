@@ -295,7 +295,15 @@ fn limits(
         .chain([text.len()])
     {
         if end > start {
-            sentence_limits(run, &passage.slice(start..end), start, block, section, lex, out);
+            sentence_limits(
+                run,
+                &passage.slice(start..end),
+                start,
+                block,
+                section,
+                lex,
+                out,
+            );
         }
         start = end;
     }
