@@ -14,13 +14,21 @@ use regex::Regex;
 use crate::spec::{Direction, Protocol, Protocols, Security};
 use crate::vocab::{Matcher, Survey, Vocabulary, WordRegex};
 
-/// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one token).
+/// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one
+/// token): the pattern [`token_ranges`] follows, used as is on texts it does
+/// not scan itself.
 static TOKEN: LazyLock<WordRegex> = LazyLock::new(|| {
     WordRegex::new(
         r"(?i)(?:\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(?:\b\d{1,5}\b)",
         r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,})|(?:\d{1,5})",
     )
     .expect("valid token regex")
+});
+
+/// The characters besides ASCII that [`TOKEN`] can match: other decimal
+/// digits (`\d`), and the long s and Kelvin sign (`(?i)[a-z]`).
+static TOKEN_UNICODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\d&&[^0-9]]|[\x{17F}\x{212A}]").expect("valid token character regex")
 });
 
 /// Sentence ends: `.`, `!`, `?`, `;` before a space, and line breaks.
@@ -238,8 +246,8 @@ struct Token {
 
 fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
     let s = &text[sentence.clone()];
-    TOKEN
-        .find_iter(s)
+    token_ranges(s)
+        .into_iter()
         .map(|m| {
             // A host name ends with letters; a number is digits only.
             let host = !s[m.clone()].bytes().all(|b| b.is_ascii_digit());
@@ -262,6 +270,100 @@ fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
             ok.then_some(Token { range, host })
         })
         .collect()
+}
+
+/// The ranges of [`TOKEN`]'s successive matches in `s`, found by reading its
+/// bytes: a token starts where a word starts with an ASCII letter or digit;
+/// there a host name is tried first, then a number.
+fn token_ranges(s: &str) -> Vec<Range<usize>> {
+    if !s.is_ascii() && TOKEN_UNICODE.is_match(s) {
+        return TOKEN.find_iter(s).collect();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if !byte.is_ascii_alphanumeric() || word_before(s, at) {
+            at += 1;
+            continue;
+        }
+        if let Some(end) = host_at(s, at).or_else(|| number_at(s, at)) {
+            out.push(at..end);
+            at = end;
+        } else {
+            at += 1;
+        }
+    }
+    out
+}
+
+/// True when the character before `at` is a word character (no `\b` before
+/// a word character at `at`).
+fn word_before(s: &str, at: usize) -> bool {
+    s[..at].chars().next_back().is_some_and(is_word_char)
+}
+
+/// True when the character at `at` is a word character (`\w`).
+fn word_at(s: &str, at: usize) -> bool {
+    s[at..].chars().next().is_some_and(is_word_char)
+}
+
+/// The characters `\w` matches.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::try_is_word_character(c).unwrap_or(true)
+    }
+}
+
+/// `\b\d{1,5}\b` at `at` (ASCII digits): where the number ends.
+fn number_at(s: &str, at: usize) -> Option<usize> {
+    let digits = s.as_bytes()[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (1..=5)
+        .contains(&digits)
+        .then_some(at + digits)
+        .filter(|&end| !word_at(s, end))
+}
+
+/// The host-name pattern at `at` (labels of ASCII letters, digits and
+/// inner hyphens, separated by dots, then a dot and a top-level domain of
+/// two letters or more before `\b`): where it ends. Like the regex, the most
+/// labels win.
+fn host_at(s: &str, at: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let in_label = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
+    // The dot-separated runs of label characters from `at`: a label before
+    // a dot is a whole run.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut start = at;
+    loop {
+        let end = start + bytes[start..].iter().take_while(|b| in_label(b)).count();
+        runs.push(start..end);
+        if bytes.get(end) != Some(&b'.') {
+            break;
+        }
+        start = end + 1;
+    }
+    let label = |r: &Range<usize>| {
+        !r.is_empty()
+            && bytes[r.start].is_ascii_alphanumeric()
+            && bytes[r.end - 1].is_ascii_alphanumeric()
+    };
+    // Runs 0..=k are labels, run k + 1 starts with the top-level domain.
+    let labels = runs.iter().take_while(|r| label(r)).count();
+    (0..labels.min(runs.len() - 1)).rev().find_map(|k| {
+        let tld = runs[k + 1].start;
+        let letters = bytes[tld..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        (letters >= 2 && !word_at(s, tld + letters)).then_some(tld + letters)
+    })
 }
 
 /// True when `gap` (text between two values) only joins them: "ou", "et", ",", "/", bold marks.
@@ -575,6 +677,57 @@ mod tests {
             protocols: &e.protocols,
         };
         scan(&lex.passage(text), lex)
+    }
+
+    /// The matches of the token pattern, by the plain regex crate.
+    fn token_reference(s: &str) -> Vec<Range<usize>> {
+        let exact = Regex::new(
+            r"(?i)(?:\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(?:\b\d{1,5}\b)",
+        )
+        .unwrap();
+        exact.find_iter(s).map(|m| m.range()).collect()
+    }
+
+    #[test]
+    fn the_token_scanner_finds_what_the_token_regex_finds() {
+        let texts = [
+            "",
+            "993",
+            "Port 993, 995 ou 110 ; 123456 12345 0 00000",
+            "pro1.mail.ovh.net ssl0.ovh.net: SSL0.OVH.NET. mail.example.com-x",
+            "a.b.c a.bc a..bc -a.bc a-.bc a.-b.cd a.b-.cd ab.c1 ab.cd1 ab.cd_ x.co.uk.",
+            "é993 993é 993_ _993 993.5 1.2.3 1.2.ab 1.ab2.cd 25Mo 25 Mo x.y.zz.",
+            "café.com éa.com a.écom a.coé a.co-é host.name.fr/path user@host.fr",
+            "ſsl.ovh.net \u{212A}.com 10 \u{212A}B ssl0.ovh.ne\u{17F}",
+            "١٢٣ 12٣ ٣.com 123４ ４.ovh.net",
+            "12.ovh.net 1-2.ovh.net 1--2.ovh.net 1-.ovh.net .ovh.net ovh. ovh.n",
+            "www.ovh.com/fr/ https://www.ovh.com. mx1.mail.ovh.net,mx2.mail.ovh.net",
+        ];
+        for text in texts {
+            assert_eq!(token_ranges(text), token_reference(text), "{text:?}");
+            // Every part, as the scan reads sentences.
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &a in &bounds {
+                for &b in bounds.iter().filter(|&&b| b >= a) {
+                    let part = &text[a..b];
+                    assert_eq!(token_ranges(part), token_reference(part), "{part:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn token_characters_outside_ascii_are_all_known() {
+        let letter = Regex::new(r"(?i)^[a-z0-9]$").unwrap();
+        let digit = Regex::new(r"^\d$").unwrap();
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.to_string();
+            if letter.is_match(&s) || digit.is_match(&s) {
+                assert!(TOKEN_UNICODE.is_match(&s), "{c:?}");
+            }
+        }
     }
 
     #[test]
