@@ -280,18 +280,24 @@ fn token_ranges(s: &str) -> Vec<Range<usize>> {
         return TOKEN.find_iter(s).collect();
     }
     let bytes = s.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut out = Vec::new();
     let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        if !byte.is_ascii_alphanumeric() || word_before(s, at) {
+    while let Some(&byte) = bytes.get(at) {
+        if !byte.is_ascii_alphanumeric() {
             at += 1;
             continue;
         }
-        if let Some(end) = host_at(s, at).or_else(|| number_at(s, at)) {
+        if !word_before(s, at)
+            && let Some(end) = host_at(s, at).or_else(|| number_at(s, at))
+        {
             out.push(at..end);
             at = end;
-        } else {
+            continue;
+        }
+        // No token starts inside a run of ASCII word characters.
+        at += 1;
+        while bytes.get(at).is_some_and(|&b| is_word(b)) {
             at += 1;
         }
     }
@@ -336,34 +342,37 @@ fn number_at(s: &str, at: usize) -> Option<usize> {
 /// labels win.
 fn host_at(s: &str, at: usize) -> Option<usize> {
     let bytes = s.as_bytes();
-    let in_label = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
-    // The dot-separated runs of label characters from `at`: a label before
-    // a dot is a whole run.
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    let mut start = at;
-    loop {
-        let end = start + bytes[start..].iter().take_while(|b| in_label(b)).count();
-        runs.push(start..end);
-        if bytes.get(end) != Some(&b'.') {
-            break;
-        }
-        start = end + 1;
-    }
-    let label = |r: &Range<usize>| {
+    let run_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count()
+    };
+    let label = |r: Range<usize>| {
         !r.is_empty()
             && bytes[r.start].is_ascii_alphanumeric()
             && bytes[r.end - 1].is_ascii_alphanumeric()
     };
-    // Runs 0..=k are labels, run k + 1 starts with the top-level domain.
-    let labels = runs.iter().take_while(|r| label(r)).count();
-    (0..labels.min(runs.len() - 1)).rev().find_map(|k| {
-        let tld = runs[k + 1].start;
+    // The dot-separated runs of label characters from `at` (a label before
+    // a dot is a whole run): after each run of labels, the next run may
+    // start with the top-level domain; the last that does wins.
+    let mut found = None;
+    let mut start = at;
+    loop {
+        let end = run_end(start);
+        if !label(start..end) || bytes.get(end) != Some(&b'.') {
+            return found;
+        }
+        let tld = end + 1;
         let letters = bytes[tld..]
             .iter()
             .take_while(|b| b.is_ascii_alphabetic())
             .count();
-        (letters >= 2 && !word_at(s, tld + letters)).then_some(tld + letters)
-    })
+        if letters >= 2 && !word_at(s, tld + letters) {
+            found = Some(tld + letters);
+        }
+        start = tld;
+    }
 }
 
 /// True when `gap` (text between two values) only joins them: "ou", "et", ",", "/", bold marks.
