@@ -40,7 +40,7 @@ use crate::spec::Spec;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";
@@ -196,6 +196,8 @@ struct Entry {
     /// Where the summary's anchors and links are in the file's details
     /// region: (offset, length).
     details: (u64, u64),
+    /// Where the summary's facts are in the details region: (offset, length).
+    facts: (u64, u64),
 }
 
 /// What precedes the entries in a cache file.
@@ -336,6 +338,7 @@ impl Cache {
                 stamp,
                 summary,
                 details: (0, 0),
+                facts: (0, 0),
             },
         );
     }
@@ -397,6 +400,9 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
     for entry in entries.values_mut() {
         let encoded = entry.summary.encode_details();
         entry.details = (details.len() as u64, encoded.len() as u64);
+        details.extend_from_slice(&encoded);
+        let encoded = entry.summary.encode_facts();
+        entry.facts = (details.len() as u64, encoded.len() as u64);
         details.extend_from_slice(&encoded);
     }
     let all: Vec<(&String, &Entry)> = entries.iter().collect();
@@ -463,16 +469,20 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
         .map(|shard| postcard::from_bytes(shard).ok())
         .collect::<Option<_>>()?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
-    for (key, mut entry) in decoded.into_iter().flatten() {
-        let start = usize::try_from(entry.details.0).ok()?;
-        let end = start.checked_add(usize::try_from(entry.details.1).ok()?)?;
+    let deferred = |(start, len): (u64, u64)| -> Option<Deferred> {
+        let start = usize::try_from(start).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
         if end > details.len() {
             return None;
         }
-        entry.summary.deferred = Some(Deferred {
+        Some(Deferred {
             bytes: file.clone(),
             range: details_start + start..details_start + end,
-        });
+        })
+    };
+    for (key, mut entry) in decoded.into_iter().flatten() {
+        entry.summary.deferred = Some(deferred(entry.details)?);
+        entry.summary.deferred_facts = Some(deferred(entry.facts)?);
         entries.insert(key, entry);
     }
     Some(entries)
@@ -598,7 +608,8 @@ mod tests {
         let mut got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
         // Anchors and links stay encoded until asked for.
         assert!(got.links.is_empty() && got.deferred.is_some());
-        got.load_details();
+        assert!(got.facts.items.is_empty() && got.deferred_facts.is_some());
+        got.load_all();
         let want = summary("a/guide.fr-fr.md");
         assert_eq!(got.slug, want.slug);
         assert_eq!(got.links, want.links);

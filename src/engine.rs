@@ -4,7 +4,8 @@
 //! has findings (the reporter needs it for snippets); everything else is
 //! dropped as soon as the guide is checked.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -175,20 +176,42 @@ impl Engine {
         summaries: &mut [GuideSummary],
         report: Option<&[bool]>,
     ) -> Option<crate::corpus::links::Index> {
-        if report.is_none() {
-            summaries
-                .par_iter_mut()
-                .for_each(GuideSummary::load_details);
+        let Some(focus) = report else {
+            summaries.par_iter_mut().for_each(GuideSummary::load_all);
             return None;
-        }
+        };
         let (needed, index) = CorpusContext::new(summaries, &self.config, self.spec.as_ref())
             .with_focus(report)
             .focus_neighbours();
-        for i in needed {
+        for &i in &needed {
             if let Some(s) = summaries.get_mut(i) {
-                s.load_details();
+                s.load_all();
             }
         }
+        // The facts the corpus pass counts besides: the guides of the focused
+        // guides' products (the consensus votes) and folders (translations).
+        fn product_id<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> &'a str {
+            corpus::consistency::product_of(spec, s).map_or("", |p| p.id.as_str())
+        }
+        let spec = self.spec.as_ref();
+        let product = |s: &GuideSummary| product_id(spec, s);
+        let folder = |s: &GuideSummary| Path::new(&s.path).parent().map(Path::to_path_buf);
+        let focused = || {
+            summaries
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| focus.get(*i).copied().unwrap_or(false))
+                .map(|(_, s)| s)
+        };
+        let products: HashSet<&str> = focused().map(product).collect();
+        let folders: HashSet<Option<PathBuf>> = focused().map(folder).collect();
+        summaries
+            .par_iter_mut()
+            .filter(|s| {
+                s.deferred_facts.is_some()
+                    && (products.contains(product(s)) || folders.contains(&folder(s)))
+            })
+            .for_each(GuideSummary::load_facts);
         Some(index)
     }
 

@@ -143,7 +143,9 @@ impl Slot {
 /// A guide's facts and what attributes it to a product, kept for the corpus pass.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GuideFacts {
-    /// The facts, in document order.
+    /// The facts, in document order (cached apart, see
+    /// [`GuideSummary::deferred_facts`](super::GuideSummary::deferred_facts)).
+    #[serde(skip)]
     pub items: Vec<FactSummary>,
     /// The spec product the guide is attributed to (index in
     /// [`Spec::products`]), decided in the per-guide pass.

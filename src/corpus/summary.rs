@@ -80,6 +80,11 @@ pub struct GuideSummary {
     /// guide nor in its folder, and theirs are never needed.
     #[serde(skip)]
     pub deferred: Option<Deferred>,
+    /// The facts of a summary read from the cache, still encoded: a
+    /// changed-files run counts only the facts of the changed guides'
+    /// products and folders.
+    #[serde(skip)]
+    pub deferred_facts: Option<Deferred>,
     /// Its facts, compact, for the consistency checks.
     pub facts: super::consistency::GuideFacts,
     /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
@@ -130,6 +135,30 @@ impl GuideSummary {
             self.anchors = anchors;
             self.links = links;
         }
+    }
+
+    /// Its facts' items, encoded (postcard).
+    pub fn encode_facts(&self) -> Vec<u8> {
+        match &self.deferred_facts {
+            Some(d) => d.as_bytes().to_vec(),
+            None => postcard::to_stdvec(&self.facts.items).unwrap_or_default(),
+        }
+    }
+
+    /// Decodes its deferred facts, if any (damaged bytes give none).
+    pub fn load_facts(&mut self) {
+        if let Some(d) = self.deferred_facts.take()
+            && let Ok(items) =
+                postcard::from_bytes::<Vec<super::consistency::FactSummary>>(d.as_bytes())
+        {
+            self.facts.items = items;
+        }
+    }
+
+    /// Decodes everything deferred: details and facts.
+    pub fn load_all(&mut self) {
+        self.load_details();
+        self.load_facts();
     }
 
     /// Gives back the spare capacity of its lists: twenty thousand summaries
@@ -215,6 +244,7 @@ pub fn summarize(
         facts: super::consistency::summarize_facts(found.facts, found.product),
         spellings: Vec::new(),
         deferred: None,
+        deferred_facts: None,
     };
     summary.shrink();
     summary
