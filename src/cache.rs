@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::corpus::GuideSummary;
+use crate::corpus::consistency::{FactSummary, VoteTable};
 use crate::corpus::summary::Deferred;
 use crate::data;
 use crate::engine::Engine;
@@ -230,6 +231,8 @@ pub struct Cache {
     touched: HashSet<String>,
     /// Stamps read ahead, while the cache was being decoded ([`Cache::prefetch`]).
     prefetched: Option<Vec<Option<Stamp>>>,
+    /// The votes of the file's entries (see [`VoteTable`]).
+    votes: Option<VoteTable>,
     dirty: bool,
 }
 
@@ -249,10 +252,14 @@ impl Cache {
             taken: HashMap::new(),
             touched: HashSet::new(),
             prefetched: None,
+            votes: None,
             dirty: false,
         };
-        if let Ok(bytes) = fs::read(cache.file()) {
-            cache.entries = decode(Arc::new(bytes), fingerprint).unwrap_or_default();
+        if let Ok(bytes) = fs::read(cache.file())
+            && let Some((entries, votes)) = decode(Arc::new(bytes), fingerprint)
+        {
+            cache.entries = entries;
+            cache.votes = votes;
         }
         cache
     }
@@ -266,6 +273,13 @@ impl Cache {
     /// The stamps handed over by [`Cache::prefetch`], if they are for `count` guides.
     pub fn take_prefetched(&mut self, count: usize) -> Option<Vec<Option<Stamp>>> {
         self.prefetched.take().filter(|s| s.len() == count)
+    }
+
+    /// Takes out the votes of the file's entries, counted when it was
+    /// written: summaries [`Cache::take`]n out carry their entry's ordinal
+    /// ([`GuideSummary::cached`]).
+    pub fn take_votes(&mut self) -> Option<VoteTable> {
+        self.votes.take()
     }
 
     /// The file of this fingerprint's summaries.
@@ -318,7 +332,9 @@ impl Cache {
     /// Records the summary of the guide `key`, read when it had `stamp`. The
     /// file is rewritten only if that changes the cache; a guide modified too
     /// recently is not cached (and its stale entry is dropped).
-    pub fn insert(&mut self, key: String, stamp: Stamp, summary: GuideSummary) {
+    pub fn insert(&mut self, key: String, stamp: Stamp, mut summary: GuideSummary) {
+        // Its ordinal was in the file it came from.
+        summary.cached = None;
         let was_fresh = match self.taken.remove(&key) {
             Some(taken) => taken == stamp,
             None => self
@@ -406,16 +422,38 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
         details.extend_from_slice(&encoded);
     }
     let all: Vec<(&String, &Entry)> = entries.iter().collect();
+    let facts: Vec<(Option<usize>, std::borrow::Cow<'_, [FactSummary]>)> = all
+        .par_iter()
+        .map(|(_, e)| {
+            let items = if e.summary.readable {
+                e.summary.fact_items()
+            } else {
+                std::borrow::Cow::Borrowed(&[][..])
+            };
+            (e.summary.facts.product, items)
+        })
+        .collect();
+    let table = VoteTable::count(
+        u32::try_from(all.len()).map_err(io::Error::other)?,
+        facts
+            .iter()
+            .enumerate()
+            .map(|(i, (product, items))| (i as u32, *product, &items[..])),
+    );
+    let table = postcard::to_stdvec(&table).map_err(io::Error::other)?;
     let per_shard = all.len().div_ceil(SHARDS).max(1);
     let shards: Vec<Vec<u8>> = all
         .par_chunks(per_shard)
         .map(postcard::to_stdvec)
         .collect::<Result<_, _>>()
         .map_err(io::Error::other)?;
-    let mut payload =
-        Vec::with_capacity(details.len() + 8 + shards.iter().map(|s| s.len() + 8).sum::<usize>());
+    let mut payload = Vec::with_capacity(
+        details.len() + table.len() + 16 + shards.iter().map(|s| s.len() + 8).sum::<usize>(),
+    );
     payload.extend_from_slice(&(details.len() as u64).to_le_bytes());
     payload.extend_from_slice(&details);
+    payload.extend_from_slice(&(table.len() as u64).to_le_bytes());
+    payload.extend_from_slice(&table);
     for shard in &shards {
         payload.extend_from_slice(&(shard.len() as u64).to_le_bytes());
         payload.extend_from_slice(shard);
@@ -432,9 +470,13 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
     Ok(bytes)
 }
 
-/// The entries of a cache file, or `None` when it is not one of ours, of
-/// another fingerprint, truncated or corrupt.
-fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>> {
+/// The entries of a cache file, and their votes (`None` if they do not
+/// match the entries); `None` when it is not one of ours, of another
+/// fingerprint, truncated or corrupt.
+fn decode(
+    file: Arc<Vec<u8>>,
+    fingerprint: u64,
+) -> Option<(HashMap<String, Entry>, Option<VoteTable>)> {
     let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC
@@ -451,9 +493,15 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
     if len > rest.len() {
         return None;
     }
-    let (details, mut rest) = rest.split_at(len);
+    let (details, rest) = rest.split_at(len);
     // The details stay in the file's buffer: offsets are made file-relative.
     let details_start = bytes.len() - payload.len() + 8;
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    if len > rest.len() {
+        return None;
+    }
+    let (table, mut rest) = rest.split_at(len);
     while !rest.is_empty() {
         let (len, after) = rest.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
@@ -464,10 +512,16 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
         shards.push(shard);
         rest = after;
     }
-    let decoded: Vec<Vec<(String, Entry)>> = shards
-        .par_iter()
-        .map(|shard| postcard::from_bytes(shard).ok())
-        .collect::<Option<_>>()?;
+    let (decoded, table) = rayon::join(
+        || {
+            shards
+                .par_iter()
+                .map(|shard| postcard::from_bytes(shard).ok())
+                .collect::<Option<Vec<Vec<(String, Entry)>>>>()
+        },
+        || postcard::from_bytes::<VoteTable>(table).ok(),
+    );
+    let decoded = decoded?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
     let deferred = |(start, len): (u64, u64)| -> Option<Deferred> {
         let start = usize::try_from(start).ok()?;
@@ -480,12 +534,14 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
             range: details_start + start..details_start + end,
         })
     };
-    for (key, mut entry) in decoded.into_iter().flatten() {
+    for (ordinal, (key, mut entry)) in decoded.into_iter().flatten().enumerate() {
         entry.summary.deferred = Some(deferred(entry.details)?);
         entry.summary.deferred_facts = Some(deferred(entry.facts)?);
+        entry.summary.cached = Some(u32::try_from(ordinal).ok()?);
         entries.insert(key, entry);
     }
-    Some(entries)
+    let table = table.filter(|t| t.entries as usize == entries.len());
+    Some((entries, table))
 }
 
 /// A fast 64-bit checksum of `bytes`: the [`chunk_checksum`]s of its 1 MB

@@ -139,9 +139,23 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let index = self.load_details(&mut summaries, report);
-        let ctx =
-            CorpusContext::new(&summaries, &self.config, self.spec.as_ref()).with_focus(report);
+        // In changed-files mode, the cached guides' votes come counted.
+        let prior = match (report, cache.as_deref_mut().and_then(Cache::take_votes)) {
+            (Some(_), Some(table)) => {
+                let mut file_of = vec![None; table.entries as usize];
+                for (i, s) in summaries.iter().enumerate() {
+                    if let Some(slot) = s.cached.and_then(|o| file_of.get_mut(o as usize)) {
+                        *slot = Some(i);
+                    }
+                }
+                Some(corpus::consistency::PriorVotes { table, file_of })
+            }
+            _ => None,
+        };
+        let index = self.load_details(&mut summaries, report, prior.is_some());
+        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref())
+            .with_focus(report)
+            .with_prior(prior.as_ref());
         let ctx = match index {
             Some(index) => ctx.with_index(index),
             None => ctx,
@@ -175,6 +189,7 @@ impl Engine {
         &self,
         summaries: &mut [GuideSummary],
         report: Option<&[bool]>,
+        counted: bool,
     ) -> Option<crate::corpus::links::Index> {
         let Some(focus) = report else {
             summaries.par_iter_mut().for_each(GuideSummary::load_all);
@@ -189,7 +204,8 @@ impl Engine {
             }
         }
         // The facts the corpus pass counts besides: the guides of the focused
-        // guides' products (the consensus votes) and folders (translations).
+        // guides' folders (translations) and, unless their votes come
+        // `counted`, of their products (the consensus votes).
         fn product_id<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> &'a str {
             corpus::consistency::product_of(spec, s).map_or("", |p| p.id.as_str())
         }
@@ -209,7 +225,8 @@ impl Engine {
             .par_iter_mut()
             .filter(|s| {
                 s.deferred_facts.is_some()
-                    && (products.contains(product(s)) || folders.contains(&folder(s)))
+                    && ((!counted && products.contains(product(s)))
+                        || folders.contains(&folder(s)))
             })
             .for_each(GuideSummary::load_facts);
         Some(index)

@@ -60,7 +60,7 @@ pub struct FactSummary {
 }
 
 /// Where a fact belongs, whatever its value: two facts of one slot must agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Slot {
     /// What the fact is.
     pub kind: FactKind,
@@ -308,13 +308,24 @@ impl Votes {
         wanted: Option<&HashSet<(&str, Slot)>>,
     ) -> Votes {
         let mut votes = Votes::default();
+        Self::count_guides(&mut votes, summaries.iter(), spec, wanted);
+        votes
+    }
+
+    /// Adds the votes of `summaries` to `votes` (see [`Votes::count_slots`]).
+    fn count_guides<'s>(
+        votes: &mut Votes,
+        summaries: impl Iterator<Item = &'s GuideSummary>,
+        spec: Option<&Spec>,
+        wanted: Option<&HashSet<(&str, Slot)>>,
+    ) {
         // The wanted slots by product: a guide of another product is skipped
         // whole, and a fact's slot is looked up in a short list.
         let mut by_product: HashMap<&str, Vec<Slot>> = HashMap::new();
         for (product, slot) in wanted.into_iter().flatten() {
             by_product.entry(product).or_default().push(*slot);
         }
-        for s in summaries.iter().filter(|s| s.readable) {
+        for s in summaries.filter(|s| s.readable) {
             let product = product_of(spec, s).map(|p| p.id.as_str()).unwrap_or("");
             let wanted_here = match wanted {
                 Some(_) => match by_product.get(product) {
@@ -347,6 +358,71 @@ impl Votes {
                 }
             }
         }
+    }
+
+    /// [`Votes::count_slots`] for the `wanted` slots, where the summaries
+    /// taken from the cache ([`GuideSummary::cached`] set) vote from `prior`'s
+    /// table, counted when the cache was written: their facts need not be
+    /// decoded. The result is the same.
+    pub fn count_with_prior(
+        summaries: &[GuideSummary],
+        spec: Option<&Spec>,
+        wanted: &HashSet<(&str, Slot)>,
+        prior: &PriorVotes,
+    ) -> Votes {
+        let mut votes = Votes::default();
+        let fresh = summaries.iter().filter(|s| s.cached.is_none());
+        Self::count_guides(&mut votes, fresh, spec, Some(wanted));
+        let mut touched: Vec<(&str, Slot, &CompactString)> = Vec::new();
+        for entry in &prior.table.slots {
+            let product = spec
+                .and_then(|spec| spec.products.get(entry.product?))
+                .map_or("", |p| p.id.as_str());
+            if !wanted.contains(&(product, entry.slot)) {
+                continue;
+            }
+            for (value, ordinals) in &entry.values {
+                let voters = ordinals
+                    .iter()
+                    .filter_map(|&o| prior.file_of.get(o as usize).copied().flatten());
+                let mut voters = voters.peekable();
+                if voters.peek().is_none() {
+                    continue;
+                }
+                let slots = votes.counts.entry(product.to_string()).or_default();
+                let tally = slots.entry(entry.slot).or_default();
+                tally
+                    .entry(value.clone())
+                    .or_insert_with(|| (Vec::new(), String::new()))
+                    .0
+                    .extend(voters);
+                touched.push((product, entry.slot, value));
+            }
+        }
+        for (product, slot, value) in touched {
+            let Some((guides, shown)) = votes
+                .counts
+                .get_mut(product)
+                .and_then(|slots| slots.get_mut(&slot))
+                .and_then(|tally| tally.get_mut(value))
+            else {
+                continue;
+            };
+            guides.sort_unstable();
+            guides.dedup();
+            // The value as the first guide giving it writes it first.
+            if let Some(first) = guides.first().and_then(|&i| summaries.get(i))
+                && first.cached.is_some()
+            {
+                let items = first.fact_items();
+                if let Some(f) = items
+                    .iter()
+                    .find(|f| f.slot() == slot && f.value == *value)
+                {
+                    *shown = f.shown().to_string();
+                }
+            }
+        }
         votes
     }
 
@@ -374,6 +450,80 @@ impl Votes {
         let second = ranked.get(1).map(|r| r.2).unwrap_or(0);
         (top.2 >= MIN_SUPPORT && top.2 > 2 * second).then(|| top.clone())
     }
+}
+
+/// The votes of the guides of a cache file, counted when it was written: for
+/// each (product index, single-valued slot), each normalized value with the
+/// guides (entry ordinals in the file, ascending) that give it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VoteTable {
+    /// How many entries the table counted (the file's entries).
+    pub entries: u32,
+    /// The slots.
+    pub slots: Vec<TableSlot>,
+}
+
+/// One slot of a [`VoteTable`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableSlot {
+    /// The product index of the voting guides.
+    pub product: Option<usize>,
+    /// The slot.
+    pub slot: Slot,
+    /// Each value and its voters (entry ordinals, ascending).
+    pub values: Vec<(CompactString, Vec<u32>)>,
+}
+
+impl VoteTable {
+    /// Counts the facts of `guides`, in ordinal order: each votes once per
+    /// value of each single-valued slot, like [`Votes::count`].
+    pub fn count<'g>(
+        entries: u32,
+        guides: impl Iterator<Item = (u32, Option<usize>, &'g [FactSummary])>,
+    ) -> Self {
+        type Values = HashMap<CompactString, Vec<u32>>;
+        let mut slots: HashMap<(Option<usize>, Slot), Values> = HashMap::new();
+        for (ordinal, product, items) in guides {
+            for f in items {
+                let slot = f.slot();
+                if !single_valued(&slot) {
+                    continue;
+                }
+                let voters = slots
+                    .entry((product, slot))
+                    .or_default()
+                    .entry(f.value.clone())
+                    .or_default();
+                if voters.last() != Some(&ordinal) {
+                    voters.push(ordinal);
+                }
+            }
+        }
+        let mut slots: Vec<TableSlot> = slots
+            .into_iter()
+            .map(|((product, slot), values)| {
+                let mut values: Vec<(CompactString, Vec<u32>)> = values.into_iter().collect();
+                values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                TableSlot {
+                    product,
+                    slot,
+                    values,
+                }
+            })
+            .collect();
+        slots.sort_unstable_by_key(|t| (t.product, t.slot));
+        VoteTable { entries, slots }
+    }
+}
+
+/// A [`VoteTable`] and, for each of its entry ordinals, the file index of
+/// the run's guide whose summary is that entry (taken from the cache).
+#[derive(Debug, Clone, Default)]
+pub struct PriorVotes {
+    /// The table.
+    pub table: VoteTable,
+    /// Ordinal → file index.
+    pub file_of: Vec<Option<usize>>,
 }
 
 /// The draft spec `guidelint spec infer` prints: for each slot the value most

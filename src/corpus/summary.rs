@@ -85,6 +85,10 @@ pub struct GuideSummary {
     /// products and folders.
     #[serde(skip)]
     pub deferred_facts: Option<Deferred>,
+    /// The summary's ordinal in the cache file it was read from (`None`
+    /// for a summary made by this run); see [`super::consistency::VoteTable`].
+    #[serde(skip)]
+    pub cached: Option<u32>,
     /// Its facts, compact, for the consistency checks.
     pub facts: super::consistency::GuideFacts,
     /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
@@ -152,6 +156,18 @@ impl GuideSummary {
                 postcard::from_bytes::<Vec<super::consistency::FactSummary>>(d.as_bytes())
         {
             self.facts.items = items;
+        }
+    }
+
+    /// Its facts' items, decoded from the deferred bytes if need be (the
+    /// summary is left as it is).
+    pub fn fact_items(&self) -> std::borrow::Cow<'_, [super::consistency::FactSummary]> {
+        match &self.deferred_facts {
+            Some(d) => std::borrow::Cow::Owned(
+                postcard::from_bytes::<Vec<super::consistency::FactSummary>>(d.as_bytes())
+                    .unwrap_or_default(),
+            ),
+            None => std::borrow::Cow::Borrowed(&self.facts.items),
         }
     }
 
@@ -245,6 +261,7 @@ pub fn summarize(
         spellings: Vec::new(),
         deferred: None,
         deferred_facts: None,
+        cached: None,
     };
     summary.shrink();
     summary
