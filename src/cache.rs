@@ -375,11 +375,7 @@ impl Cache {
         let touched = &self.touched;
         self.entries
             .retain(|key, _| touched.contains(key) || root.join(key).is_file());
-        fs::create_dir_all(&self.dir)?;
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
-        }
+        prepare_dir(&self.dir)?;
         let bytes = encode(&mut self.entries, self.fingerprint)?;
         crate::atomic::write_unsynced(&self.file(), &bytes)?;
         self.dirty = false;
@@ -403,6 +399,16 @@ impl Cache {
             }
         }
     }
+}
+
+/// Creates the cache folder `dir` if needed, with a `.gitignore` holding `*`.
+pub(crate) fn prepare_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
+    }
+    Ok(())
 }
 
 /// Entries are written in this many independent shards, decoded in parallel.
@@ -547,7 +553,7 @@ fn decode(
 /// A fast 64-bit checksum of `bytes`: the [`chunk_checksum`]s of its 1 MB
 /// chunks, computed in parallel, folded. Catches a damaged file, whose spans
 /// could otherwise point anywhere.
-fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let parts: Vec<u64> = bytes.par_chunks(1 << 20).map(chunk_checksum).collect();
     let mut folded = Vec::with_capacity(parts.len() * 8 + 8);
     folded.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
