@@ -667,7 +667,13 @@ mod tests {
         );
         let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
         assert_eq!(again.len(), 1);
+        // The votes come counted, and the summary knows its entry.
+        let votes = again.take_votes().unwrap();
+        assert_eq!(votes.entries, 1);
+        assert_eq!(votes.slots.len(), 1);
+        assert_eq!(votes.slots[0].values, [("5".into(), vec![0])]);
         let mut got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        assert_eq!(got.cached, Some(0));
         // Anchors and links stay encoded until asked for.
         assert!(got.links.is_empty() && got.deferred.is_some());
         assert!(got.facts.items.is_empty() && got.deferred_facts.is_some());

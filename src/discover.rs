@@ -74,8 +74,17 @@ pub fn discover_cached(
     paths: &[String],
     cache_dir: Option<&Path>,
 ) -> Result<Vec<GuideFile>, DiscoverError> {
-    let walker = cache_dir.map(|dir| Walker {
-        listings: Listings::open(dir),
+    discover_listed(paths, cache_dir.map(Listings::open))
+}
+
+/// [`discover_cached`] with `listings` already open.
+#[doc(hidden)]
+pub fn discover_listed(
+    paths: &[String],
+    listings: Option<Listings>,
+) -> Result<Vec<GuideFile>, DiscoverError> {
+    let walker = listings.map(|listings| Walker {
+        listings,
         cwd: crate::corpus::paths::Absolutizer::new(),
         visited: Mutex::new(Visited::default()),
         roots: Mutex::new(Vec::new()),
@@ -339,6 +348,139 @@ mod tests {
                 PathBuf::from("a/guide.fr-fr.md")
             ]
         );
+    }
+
+    /// Guide names found under `root`, relative.
+    fn names(found: &[GuideFile], root: &Path) -> Vec<String> {
+        found
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_folders_are_taken_from_their_listing_and_changed_ones_read() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a/images")).unwrap();
+        fs::write(root.join("a/guide.fr-fr.md"), "x").unwrap();
+        fs::write(root.join("a/images/i.png"), "x").unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        // As if the run started a minute from now: every folder is settled.
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let open = || Some(Listings::open(&cache).started_at(later));
+        let first = discover_listed(&paths, open()).unwrap();
+        assert_eq!(names(&first, &root), ["a/guide.fr-fr.md"]);
+        assert!(cache.join(crate::listings::FILE).is_file());
+        // The shortcut fires: a listing whose stamp still matches is believed
+        // (here a forged one, naming a guide that is not there).
+        let key = crate::corpus::paths::Absolutizer::new()
+            .absolute(&root.join("a"))
+            .to_string_lossy()
+            .into_owned();
+        let forged = Listing {
+            stamp: DirStamp::read(&root.join("a")).unwrap(),
+            guides: vec!["guide.fr-fr.md".into(), "ghost.md".into()],
+            subdirs: vec!["images".into()],
+        };
+        let visited = Visited {
+            fresh: Vec::new(),
+            read: vec![(key.clone(), forged)],
+        };
+        Listings::open(&cache).save(&[key], visited).unwrap();
+        let forged = discover_listed(&paths, open()).unwrap();
+        assert_eq!(
+            names(&forged, &root),
+            ["a/ghost.md", "a/guide.fr-fr.md"],
+            "the listing was used"
+        );
+        // ...and does not fire once the folder changes: a guide added, one
+        // renamed, a new folder, a guide dropped into `images/`.
+        fs::write(root.join("a/guide.en-gb.md"), "x").unwrap();
+        fs::rename(root.join("a/guide.fr-fr.md"), root.join("a/guide.fr-ca.md")).unwrap();
+        fs::create_dir_all(root.join("b")).unwrap();
+        fs::write(root.join("b/guide.de-de.md"), "x").unwrap();
+        fs::write(root.join("a/images/stray.md"), "x").unwrap();
+        let after = discover_listed(&paths, open()).unwrap();
+        assert_eq!(
+            names(&after, &root),
+            [
+                "a/guide.en-gb.md",
+                "a/guide.fr-ca.md",
+                "a/images/stray.md",
+                "b/guide.de-de.md"
+            ]
+        );
+        // A guide deleted: gone at once.
+        fs::remove_file(root.join("b/guide.de-de.md")).unwrap();
+        let again = discover_listed(&paths, open()).unwrap();
+        assert_eq!(again.len(), 3);
+        assert!(!names(&again, &root).contains(&"b/guide.de-de.md".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn recently_modified_folders_are_always_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("a/g.md"), "x").unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        // The folders were modified just now: no listing is kept...
+        discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
+        assert!(!cache.join(crate::listings::FILE).exists());
+        // ...and a forged one, with the right stamp, is not believed.
+        let key = crate::corpus::paths::Absolutizer::new()
+            .absolute(&root.join("a"))
+            .to_string_lossy()
+            .into_owned();
+        let forged = Listing {
+            stamp: DirStamp::read(&root.join("a")).unwrap(),
+            guides: vec!["ghost.md".into()],
+            subdirs: Vec::new(),
+        };
+        let visited = Visited {
+            fresh: Vec::new(),
+            read: vec![(key.clone(), forged)],
+        };
+        Listings::open(&cache).save(&[key], visited).unwrap();
+        let found = discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
+        assert_eq!(names(&found, &root), ["a/g.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_holding_links_are_never_kept() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("target.md"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("target.md"), root.join("a/link.md")).unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        let later = SystemTime::now() + Duration::from_secs(60);
+        discover_listed(&paths, Some(Listings::open(&cache).started_at(later))).unwrap();
+        let listings = Listings::open(&cache).started_at(later);
+        let key = |p: &str| {
+            crate::corpus::paths::Absolutizer::new()
+                .absolute(&root.join(p))
+                .to_string_lossy()
+                .into_owned()
+        };
+        let stamp = |p: &str| DirStamp::read(&root.join(p)).unwrap();
+        assert!(listings.fresh(&key("a"), &stamp("a")).is_none());
+        assert!(listings.fresh(&key(""), &stamp("")).is_some());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Like git's index, a listing is only kept when the folder was last modified
 //! at least [`SETTLE`](crate::cache::SETTLE) before the walk started: a change
 //! within the same clock tick could otherwise leave the time stamp as it was.
+//! (A folder whose time was set back, `touch -d`, has a new change time.)
 //! A folder holding a symbolic link is never kept (what a link leads to can
 //! change without its folder changing). Edits of a guide do not touch its
 //! folder: the summary cache stats every guide for those.
@@ -71,18 +72,14 @@ impl DirStamp {
         }
     }
 
-    /// True when both times are at least `SETTLE` before `started`.
+    /// True when the folder was last modified at least `SETTLE` before
+    /// `started`: any later change of its entries gives it a newer time.
+    /// (Its change time need not be old: it is compared, not trusted.)
     fn settled(&self, started: SystemTime) -> bool {
-        let at = |(secs, nanos): (i64, u32)| {
-            u64::try_from(secs)
-                .ok()
-                .map(|s| UNIX_EPOCH + Duration::new(s, nanos.min(999_999_999)))
-        };
-        let settle = crate::cache::SETTLE;
-        match (at(self.mtime), at(self.ctime)) {
-            (Some(m), Some(c)) => m + settle <= started && c + settle <= started,
-            _ => false,
-        }
+        let (secs, nanos) = self.mtime;
+        u64::try_from(secs).is_ok_and(|s| {
+            UNIX_EPOCH + Duration::new(s, nanos.min(999_999_999)) + crate::cache::SETTLE <= started
+        })
     }
 }
 
@@ -133,6 +130,13 @@ impl Listings {
             .and_then(|bytes| decode(&bytes))
             .unwrap_or_default();
         Listings { file, started, old }
+    }
+
+    /// The same listings, as if the walk had started at `started` (tests).
+    #[doc(hidden)]
+    pub fn started_at(mut self, started: SystemTime) -> Listings {
+        self.started = started;
+        self
     }
 
     /// The listing of folder `key` if it still has `stamp` and was settled

@@ -660,6 +660,88 @@ mod tests {
         }
     }
 
+    fn host(h: &str) -> FactSummary {
+        FactSummary {
+            kind: FactKind::Host,
+            value: h.to_ascii_lowercase().into(),
+            written: (h != h.to_ascii_lowercase()).then(|| h.into()),
+            protocol: None,
+            direction: Some(Direction::Incoming),
+            ssl: None,
+            span: 0..3,
+        }
+    }
+
+    /// Every wanted slot's ranking, as GL302 reads it.
+    fn rankings(votes: &Votes, wanted: &HashSet<(&str, Slot)>) -> Vec<Vec<(String, String, usize)>> {
+        let mut wanted: Vec<&(&str, Slot)> = wanted.iter().collect();
+        wanted.sort();
+        wanted
+            .iter()
+            .map(|(p, slot)| votes.ranked(p, slot))
+            .collect()
+    }
+
+    #[test]
+    fn cached_votes_count_as_the_facts_would() {
+        // The cache was written with guides 0..6 (ordinals 0..6); guide 2 was
+        // deleted since, guide 3 changed (read again), guide 6 is new.
+        let facts: Vec<Vec<FactSummary>> = vec![
+            vec![port(993, true), host("Mail.Example.com")],
+            vec![port(993, true), port(993, true), host("mail.example.com")],
+            vec![port(143, true)],
+            vec![port(993, true), host("MAIL.example.com")],
+            vec![port(143, true), host("other.example.com")],
+            vec![port(993, true), host("mail.example.com")],
+        ];
+        let table = VoteTable::count(
+            6,
+            facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i as u32, None, f.as_slice())),
+        );
+        // The run: deleted guide 2 is gone, so ordinals 3.. are files 2..
+        let mut summaries: Vec<GuideSummary> = Vec::new();
+        let mut file_of = vec![None; 6];
+        for (ordinal, items) in facts.iter().enumerate() {
+            if ordinal == 2 {
+                continue;
+            }
+            let file = summaries.len();
+            let mut s = summary(file, &format!("g{file}.md"), items.clone());
+            if ordinal == 3 {
+                // Changed: its new facts, no ordinal.
+                s.facts.items = vec![port(143, true), host("Mail.example.COM")];
+            } else {
+                s.cached = Some(ordinal as u32);
+                file_of[ordinal] = Some(file);
+            }
+            summaries.push(s);
+        }
+        let new = summary(5, "g5.md", vec![port(143, true), host("mail.example.com")]);
+        summaries.push(new);
+        let wanted: HashSet<(&str, Slot)> = [("", port(993, true).slot()), ("", host("x").slot())]
+            .into_iter()
+            .collect();
+        let prior = PriorVotes { table, file_of };
+        let direct = Votes::count_slots(&summaries, None, Some(&wanted));
+        let with_prior = Votes::count_with_prior(&summaries, None, &wanted, &prior);
+        assert_eq!(rankings(&with_prior, &wanted), rankings(&direct, &wanted));
+        // The value as first written comes from the first guide giving it,
+        // whether it was cached or read.
+        let hosts = with_prior.ranked("", &host("x").slot());
+        assert_eq!(hosts[0], ("Mail.Example.com".into(), "mail.example.com".into(), 5));
+        // A cached guide's facts are read (from its deferred bytes) only for that.
+        summaries[0].facts.items.clear();
+        summaries[0].deferred_facts = Some(crate::corpus::summary::Deferred {
+            bytes: std::sync::Arc::new(postcard::to_stdvec(&facts[0]).unwrap()),
+            range: 0..postcard::to_stdvec(&facts[0]).unwrap().len(),
+        });
+        let deferred = Votes::count_with_prior(&summaries, None, &wanted, &prior);
+        assert_eq!(rankings(&deferred, &wanted), rankings(&direct, &wanted));
+    }
+
     #[test]
     fn consensus_needs_support_and_a_clear_majority() {
         let slot = port(993, true).slot();
