@@ -108,7 +108,7 @@ impl<'a> CorpusContext<'a> {
             let index = self.index();
             for i in (0..self.summaries.len()).filter(|&i| focus.get(i).copied().unwrap_or(false)) {
                 out.push(i);
-                out.extend_from_slice(index.folder_of(i));
+                out.extend(index.folder_of(i));
                 out.extend(
                     index
                         .links
