@@ -220,11 +220,14 @@ pub struct Cache {
     dir: PathBuf,
     /// The project root: keys are paths relative to it.
     root: PathBuf,
+    /// True when `root` is normalized (no `.`, `..`, doubled or trailing `/`).
+    root_normal: bool,
     /// Makes guide paths absolute (the current folder asked once).
     cwd: crate::corpus::paths::Absolutizer,
     fingerprint: u64,
     started: SystemTime,
-    entries: HashMap<String, Entry>,
+    /// Boxed: twenty thousand entries move in and out cheaply.
+    entries: HashMap<String, Box<Entry>>,
     /// The stamps of the entries [`Cache::take`] took out.
     taken: HashMap<String, Stamp>,
     /// The keys this run recorded.
@@ -242,9 +245,11 @@ impl Cache {
     pub fn open(dir: &Path, root: &Path, fingerprint: u64) -> Cache {
         let started = SystemTime::now();
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let root_normal = root.as_os_str() == crate::corpus::paths::normalize(&root).as_os_str();
         let mut cache = Cache {
             dir: dir.to_path_buf(),
             root,
+            root_normal,
             cwd: crate::corpus::paths::Absolutizer::new(),
             fingerprint,
             started,
@@ -258,6 +263,7 @@ impl Cache {
         if let Ok(bytes) = fs::read(cache.file())
             && let Some((entries, votes)) = decode(Arc::new(bytes), fingerprint)
         {
+            cache.taken.reserve(entries.len());
             cache.entries = entries;
             cache.votes = votes;
         }
@@ -303,6 +309,22 @@ impl Cache {
     /// file-system call.
     pub fn key(&self, path: &Path) -> String {
         let normal = self.cwd.absolute(path);
+        #[cfg(unix)]
+        if self.root_normal {
+            // Both normalized: the key is the bytes after the root's.
+            use std::os::unix::ffi::OsStrExt;
+            let root = self.root.as_os_str().as_bytes();
+            let rest = normal.as_os_str().as_bytes().strip_prefix(root).and_then(|rest| {
+                if root.ends_with(b"/") || rest.is_empty() {
+                    Some(rest)
+                } else {
+                    rest.strip_prefix(b"/")
+                }
+            });
+            if let Some(rest) = rest {
+                return String::from_utf8_lossy(rest).into_owned();
+            }
+        }
         match normal.strip_prefix(&self.root) {
             Ok(rel) => rel
                 .components()
@@ -350,12 +372,12 @@ impl Cache {
         self.touched.insert(key.clone());
         self.entries.insert(
             key,
-            Entry {
+            Box::new(Entry {
                 stamp,
                 summary,
                 details: (0, 0),
                 facts: (0, 0),
-            },
+            }),
         );
     }
 
@@ -417,7 +439,7 @@ const SHARDS: usize = 16;
 /// The cache file's bytes: the header, then the details region (every
 /// summary's encoded anchors and links, decoded only when needed), then the
 /// shards of entries; each preceded by its length (eight bytes, little-endian).
-fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
+fn encode(entries: &mut HashMap<String, Box<Entry>>, fingerprint: u64) -> io::Result<Vec<u8>> {
     let mut details = Vec::new();
     for entry in entries.values_mut() {
         let encoded = entry.summary.encode_details();
@@ -427,7 +449,7 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
         entry.facts = (details.len() as u64, encoded.len() as u64);
         details.extend_from_slice(&encoded);
     }
-    let all: Vec<(&String, &Entry)> = entries.iter().collect();
+    let all: Vec<(&String, &Entry)> = entries.iter().map(|(k, e)| (k, &**e)).collect();
     let facts: Vec<(Option<usize>, std::borrow::Cow<'_, [FactSummary]>)> = all
         .par_iter()
         .map(|(_, e)| {
@@ -482,7 +504,7 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
 fn decode(
     file: Arc<Vec<u8>>,
     fingerprint: u64,
-) -> Option<(HashMap<String, Entry>, Option<VoteTable>)> {
+) -> Option<(HashMap<String, Box<Entry>>, Option<VoteTable>)> {
     let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC
@@ -523,7 +545,7 @@ fn decode(
             shards
                 .par_iter()
                 .map(|shard| postcard::from_bytes(shard).ok())
-                .collect::<Option<Vec<Vec<(String, Entry)>>>>()
+                .collect::<Option<Vec<Vec<(String, Box<Entry>)>>>>()
         },
         || postcard::from_bytes::<VoteTable>(table).ok(),
     );
@@ -656,6 +678,18 @@ mod tests {
         assert!(cache.is_empty());
         let key = cache.key(&dir.path().join("a/guide.fr-fr.md"));
         assert_eq!(key, "a/guide.fr-fr.md");
+        assert_eq!(cache.key(&dir.path().join("./a/../a//g.md")), "a/g.md");
+        assert_eq!(cache.key(dir.path()), "");
+        // A root that is not normalized is compared component by component.
+        let odd = Cache::open(&dir.path().join("c"), &dir.path().join("x/.."), 7);
+        let plain = Cache::open(&dir.path().join("c"), &dir.path().join("x/."), 7);
+        assert_eq!(plain.key(&dir.path().join("x/a/g.md")), "a/g.md");
+        assert!(odd.key(&dir.path().join("a/g.md")).ends_with("a/g.md"));
+        assert_eq!(
+            cache.key(Path::new("/elsewhere/g.md")),
+            "/elsewhere/g.md",
+            "outside the root: the absolute path"
+        );
         cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"));
         cache.save().unwrap();
         assert_eq!(
