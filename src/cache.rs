@@ -201,6 +201,10 @@ struct Entry {
     facts: (u64, u64),
 }
 
+/// The entries by key; boxed, so that twenty thousand of them move in and
+/// out cheaply.
+type Entries = HashMap<String, Box<Entry>>;
+
 /// What precedes the entries in a cache file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
@@ -226,8 +230,7 @@ pub struct Cache {
     cwd: crate::corpus::paths::Absolutizer,
     fingerprint: u64,
     started: SystemTime,
-    /// Boxed: twenty thousand entries move in and out cheaply.
-    entries: HashMap<String, Box<Entry>>,
+    entries: Entries,
     /// The stamps of the entries [`Cache::take`] took out.
     taken: HashMap<String, Stamp>,
     /// The keys this run recorded.
@@ -314,13 +317,17 @@ impl Cache {
             // Both normalized: the key is the bytes after the root's.
             use std::os::unix::ffi::OsStrExt;
             let root = self.root.as_os_str().as_bytes();
-            let rest = normal.as_os_str().as_bytes().strip_prefix(root).and_then(|rest| {
-                if root.ends_with(b"/") || rest.is_empty() {
-                    Some(rest)
-                } else {
-                    rest.strip_prefix(b"/")
-                }
-            });
+            let rest = normal
+                .as_os_str()
+                .as_bytes()
+                .strip_prefix(root)
+                .and_then(|rest| {
+                    if root.ends_with(b"/") || rest.is_empty() {
+                        Some(rest)
+                    } else {
+                        rest.strip_prefix(b"/")
+                    }
+                });
             if let Some(rest) = rest {
                 return String::from_utf8_lossy(rest).into_owned();
             }
@@ -439,7 +446,7 @@ const SHARDS: usize = 16;
 /// The cache file's bytes: the header, then the details region (every
 /// summary's encoded anchors and links, decoded only when needed), then the
 /// shards of entries; each preceded by its length (eight bytes, little-endian).
-fn encode(entries: &mut HashMap<String, Box<Entry>>, fingerprint: u64) -> io::Result<Vec<u8>> {
+fn encode(entries: &mut Entries, fingerprint: u64) -> io::Result<Vec<u8>> {
     let mut details = Vec::new();
     for entry in entries.values_mut() {
         let encoded = entry.summary.encode_details();
@@ -501,10 +508,7 @@ fn encode(entries: &mut HashMap<String, Box<Entry>>, fingerprint: u64) -> io::Re
 /// The entries of a cache file, and their votes (`None` if they do not
 /// match the entries); `None` when it is not one of ours, of another
 /// fingerprint, truncated or corrupt.
-fn decode(
-    file: Arc<Vec<u8>>,
-    fingerprint: u64,
-) -> Option<(HashMap<String, Box<Entry>>, Option<VoteTable>)> {
+fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<(Entries, Option<VoteTable>)> {
     let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC

@@ -301,8 +301,7 @@ fn list_folder(
                 }
             }
             subdirs.push((path, child));
-        } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir()))
-            && is_guide_name(&path)
+        } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir())) && is_guide_name(&path)
         {
             // A link named like a guide that leads nowhere is kept: reading
             // it gives a GL000 finding instead of silently losing the guide.

@@ -225,8 +225,7 @@ impl Engine {
             .par_iter_mut()
             .filter(|s| {
                 s.deferred_facts.is_some()
-                    && ((!counted && products.contains(product(s)))
-                        || folders.contains(&folder(s)))
+                    && ((!counted && products.contains(product(s))) || folders.contains(&folder(s)))
             })
             .for_each(GuideSummary::load_facts);
         Some(index)

@@ -415,10 +415,7 @@ impl Votes {
                 && first.cached.is_some()
             {
                 let items = first.fact_items();
-                if let Some(f) = items
-                    .iter()
-                    .find(|f| f.slot() == slot && f.value == *value)
-                {
+                if let Some(f) = items.iter().find(|f| f.slot() == slot && f.value == *value) {
                     *shown = f.shown().to_string();
                 }
             }
@@ -673,7 +670,10 @@ mod tests {
     }
 
     /// Every wanted slot's ranking, as GL302 reads it.
-    fn rankings(votes: &Votes, wanted: &HashSet<(&str, Slot)>) -> Vec<Vec<(String, String, usize)>> {
+    fn rankings(
+        votes: &Votes,
+        wanted: &HashSet<(&str, Slot)>,
+    ) -> Vec<Vec<(String, String, usize)>> {
         let mut wanted: Vec<&(&str, Slot)> = wanted.iter().collect();
         wanted.sort();
         wanted
@@ -731,7 +731,10 @@ mod tests {
         // The value as first written comes from the first guide giving it,
         // whether it was cached or read.
         let hosts = with_prior.ranked("", &host("x").slot());
-        assert_eq!(hosts[0], ("Mail.Example.com".into(), "mail.example.com".into(), 5));
+        assert_eq!(
+            hosts[0],
+            ("Mail.Example.com".into(), "mail.example.com".into(), 5)
+        );
         // A cached guide's facts are read (from its deferred bytes) only for that.
         summaries[0].facts.items.clear();
         summaries[0].deferred_facts = Some(crate::corpus::summary::Deferred {

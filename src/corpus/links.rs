@@ -181,7 +181,8 @@ impl Index {
             .collect();
         let hasher = RandomState::new();
         let hashed = |key: Option<&str>, i: usize| key.map(|k| (hasher.hash_one(k), i));
-        let (by_path, by_dir): (Vec<(u64, usize)>, Vec<(u64, usize)>) = files
+        type Pairs = Vec<(u64, usize)>;
+        let (by_path, by_dir): (Pairs, Pairs) = files
             .par_iter()
             .zip(&dirs)
             .enumerate()

@@ -214,8 +214,20 @@ mod tests {
         let a = Absolutizer::new();
         let cwd = std::env::current_dir().unwrap();
         for p in [
-            "", ".", "./", "././a", "a", "a/b.md", "./pages/x/guide.fr-fr.md", "a//b", "a/./b",
-            "a/../b", "../a", "a/", "./a/b/..", ".hidden/x",
+            "",
+            ".",
+            "./",
+            "././a",
+            "a",
+            "a/b.md",
+            "./pages/x/guide.fr-fr.md",
+            "a//b",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "a/",
+            "./a/b/..",
+            ".hidden/x",
         ] {
             assert_eq!(a.absolute(Path::new(p)), normalize(&cwd.join(p)), "{p:?}");
         }
