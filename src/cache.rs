@@ -18,6 +18,10 @@
 //!   (magic, format version, fingerprint, payload length and checksum), written
 //!   atomically (temporary file, then rename) and only when an entry changed,
 //!   so concurrent runs never see half a file: the last writer wins.
+//! - Each summary's anchors, links and facts stay encoded in the file's
+//!   buffer until a check needs them; the file also holds the entries' votes
+//!   ([`VoteTable`]), so a changed-files run's GL302 counts only the guides it
+//!   read.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
