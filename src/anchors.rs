@@ -169,7 +169,9 @@ mod tests {
         let ascii: String = text.nfkd().filter(char::is_ascii).collect();
         let kept: String = ascii
             .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-') || c.is_ascii_whitespace())
+            .filter(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '_' | '-') || c.is_ascii_whitespace()
+            })
             .collect();
         let lower = kept.trim().to_ascii_lowercase();
         let mut out = String::new();
@@ -196,7 +198,11 @@ mod tests {
             "日本語のみ",
             "",
         ] {
-            assert_eq!(python_markdown_slug(text), slug_by_the_book(text), "{text:?}");
+            assert_eq!(
+                python_markdown_slug(text),
+                slug_by_the_book(text),
+                "{text:?}"
+            );
         }
     }
 
