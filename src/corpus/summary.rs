@@ -312,7 +312,7 @@ fn link_ref(
     }
     let url_span = text
         .get(span.clone())
-        .and_then(|s| s.rfind(url))
+        .and_then(|s| last_occurrence(s, url))
         .map(|i| span.start + i..span.start + i + url.len())
         .unwrap_or_else(|| span.clone());
     let (before, fragment) = match url.split_once('#') {
@@ -339,6 +339,19 @@ fn link_ref(
     })
 }
 
+/// Where `url` last occurs in the link source `link`: for `[a](url)`, just
+/// before the closing parenthesis (no search needed).
+fn last_occurrence(link: &str, url: &str) -> Option<usize> {
+    if let Some(inner) = link.strip_suffix(')')
+        && inner.ends_with(url)
+        && !url.contains(')')
+    {
+        // No later occurrence fits: it would have to end on the `)`.
+        return Some(inner.len() - url.len());
+    }
+    link.rfind(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +372,20 @@ mod tests {
             found,
             &Config::default(),
         )
+    }
+
+    #[test]
+    fn finds_the_url_in_its_link() {
+        for (link, url) in [
+            ("[a](a)", "a"),
+            ("[x](x \"x\")", "x"),
+            ("[a](b)c)", "b)c"),
+            ("<https://x.example/>", "https://x.example/"),
+            ("[é](é)", "é"),
+        ] {
+            assert_eq!(last_occurrence(link, url), link.rfind(url), "{link}");
+        }
+        assert_eq!(last_occurrence("[a](b)", "c"), None);
     }
 
     #[test]

@@ -58,13 +58,35 @@ pub enum Split {
 /// huge blocks are refused, not expanded).
 const MAX_YAML_BYTES: usize = 64 * 1024;
 
-/// Finds and parses the front matter at the top of `text`.
-pub fn split(text: &str) -> Split {
+/// Where the front matter's fences put it, before any YAML is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fences {
+    /// No front matter: the body starts at this offset (after a BOM, if any).
+    None { body_start: usize },
+    /// A closed block: the YAML between the fences, the whole block, and the
+    /// body offset after the closing fence.
+    Closed {
+        /// Byte range of the YAML text.
+        yaml_span: Range<usize>,
+        /// Byte range of the block, fences included.
+        span: Range<usize>,
+        /// Where the Markdown body starts.
+        body_start: usize,
+    },
+    /// An opening `---` with no closing fence.
+    Unclosed {
+        /// The opening fence.
+        fence: Range<usize>,
+    },
+}
+
+/// Finds the front matter's fences at the top of `text` (reads no YAML).
+pub fn fences(text: &str) -> Fences {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[bom..];
     let first_end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
     if rest[..first_end].trim_end() != "---" {
-        return Split::None { body_start: bom };
+        return Fences::None { body_start: bom };
     }
     let yaml_start = bom + first_end;
     let mut pos = yaml_start;
@@ -75,23 +97,41 @@ pub fn split(text: &str) -> Split {
             .unwrap_or(text.len());
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
-            let yaml_span = yaml_start..pos;
-            let value = parse_yaml(&text[yaml_span.clone()], yaml_start);
-            let keys = top_level_keys(text, yaml_span.clone());
-            return Split::Some {
-                front_matter: FrontMatter {
-                    yaml_span,
-                    span: bom..end,
-                    value,
-                    keys,
-                },
+            return Fences::Closed {
+                yaml_span: yaml_start..pos,
+                span: bom..end,
                 body_start: end,
             };
         }
         pos = end;
     }
-    Split::Unclosed {
+    Fences::Unclosed {
         fence: bom..bom + first_end.min(3),
+    }
+}
+
+/// Finds and parses the front matter at the top of `text`.
+pub fn split(text: &str) -> Split {
+    match fences(text) {
+        Fences::None { body_start } => Split::None { body_start },
+        Fences::Unclosed { fence } => Split::Unclosed { fence },
+        Fences::Closed {
+            yaml_span,
+            span,
+            body_start,
+        } => {
+            let value = parse_yaml(&text[yaml_span.clone()], yaml_span.start);
+            let keys = top_level_keys(text, yaml_span.clone());
+            Split::Some {
+                front_matter: FrontMatter {
+                    yaml_span,
+                    span,
+                    value,
+                    keys,
+                },
+                body_start,
+            }
+        }
     }
 }
 
