@@ -154,7 +154,8 @@ impl Gate {
 }
 
 /// `word` in each spelling `(?i)` matches that an ASCII-case-insensitive
-/// search does not already cover (`é`/`É`, `s`/`ſ`); `None` past 64.
+/// search does not already cover (`é`/`É`, `s`/`ſ`, and `s` for `ſ`, `k` for
+/// the Kelvin sign); `None` past 64.
 fn case_variants(word: &str) -> Option<Vec<String>> {
     let mut out = vec![String::new()];
     for c in word.chars() {
@@ -163,14 +164,12 @@ fn case_variants(word: &str) -> Option<Vec<String>> {
         let mut forms: Vec<char> = vec![c.to_ascii_lowercase()];
         for range in class.iter() {
             for f in range.start()..=range.end() {
-                if !f.is_ascii() && f != c {
-                    forms.push(f);
-                }
+                // ASCII forms once, lowercase: the search ignores ASCII case.
+                forms.push(f.to_ascii_lowercase());
             }
         }
-        if !c.is_ascii() && !forms.contains(&c) {
-            forms.push(c);
-        }
+        forms.push(c);
+        forms.sort_unstable();
         forms.dedup();
         if out.len() * forms.len() > 64 {
             return None;
@@ -204,6 +203,33 @@ mod gate_tests {
         assert!(gate.open("ſſl"));
         assert!(gate.open("10 \u{212A}B"));
         assert!(!gate.open("aucun mot de la liste"));
+        // And the other way: a word written with them matches plain ASCII.
+        let gate = Gate::new(["ſsl", "\u{212A}b"]).unwrap();
+        assert!(gate.open("SSL"));
+        assert!(gate.open("10 kB"));
+        assert!(gate.open("10 \u{212A}B ſſl"));
+        assert!(!gate.open("tls mb"));
+    }
+
+    #[test]
+    fn case_variants_hold_every_form_of_each_character() {
+        let mut forms = case_variants("ſk").unwrap();
+        forms.sort();
+        assert_eq!(forms, ["sk", "s\u{212A}", "ſk", "ſ\u{212A}"]);
+        let mut forms = case_variants("Été").unwrap();
+        forms.sort();
+        assert_eq!(forms, ["ÉtÉ", "Été", "étÉ", "été"]);
+    }
+
+    #[test]
+    fn phrases_with_long_s_or_kelvin_sign_find_what_the_regex_finds() {
+        let phrases: Vec<String> = vec!["ſsl".into(), "\u{212A}b".into()];
+        let m = Matcher::new(&phrases).unwrap();
+        let exact = regex::Regex::new(r"(?i)\bſsl\b|\b\u{212A}b\b").unwrap();
+        for text in ["SSL et ssl", "10 kB, 10 \u{212A}B", "ſſl ſsl", "sslx kbps"] {
+            let want: Vec<Range<usize>> = exact.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(m.find_iter(text).collect::<Vec<_>>(), want, "{text}");
+        }
     }
 
     #[test]
