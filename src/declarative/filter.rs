@@ -27,22 +27,43 @@ pub struct GuideFilter {
     always: Vec<bool>,
 }
 
-/// The literals every match of `hir` starts with, or every match ends with
-/// (whichever are longer), when they are few and long enough to be worth it.
+/// The literals every match of `hir` starts with, or every match ends with,
+/// ASCII-lowercased (the search ignores ASCII case), when they are few and long
+/// enough to be worth it. Of the sets the extractor gives under a few limits,
+/// the one whose shortest literal is longest wins (on a tie, the prefixes, then
+/// the smaller set).
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    [ExtractKind::Prefix, ExtractKind::Suffix]
-        .into_iter()
-        .filter_map(|kind| {
-            let seq = Extractor::new().kind(kind).limit_class(32).extract(hir);
-            let lits = seq.literals()?;
-            let shortest = lits.iter().map(|l| l.as_bytes().len()).min()?;
-            (shortest >= 2 && lits.len() <= 1024).then(|| {
-                let bytes: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-                (shortest, bytes)
-            })
-        })
-        .max_by_key(|(shortest, _)| *shortest)
-        .map(|(_, bytes)| bytes)
+    let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        for (class, total) in [(8, 250), (32, 250), (8, 4096), (32, 4096)] {
+            let seq = Extractor::new()
+                .kind(kind.clone())
+                .limit_class(class)
+                .limit_total(total)
+                .extract(hir);
+            let Some(lits) = seq.literals() else { continue };
+            let mut bytes: Vec<Vec<u8>> = lits
+                .iter()
+                .map(|l| l.as_bytes().to_ascii_lowercase())
+                .collect();
+            bytes.sort();
+            bytes.dedup();
+            let Some(shortest) = bytes.iter().map(Vec::len).min() else {
+                continue;
+            };
+            if shortest < 2 || bytes.len() > 1024 {
+                continue;
+            }
+            let prefix = matches!(kind, ExtractKind::Prefix);
+            let better = best.as_ref().is_none_or(|(s, p, n, _)| {
+                (shortest, prefix, std::cmp::Reverse(bytes.len())) > (*s, *p, std::cmp::Reverse(*n))
+            });
+            if better {
+                best = Some((shortest, prefix, bytes.len(), bytes));
+            }
+        }
+    }
+    best.map(|(_, _, _, bytes)| bytes)
 }
 
 impl GuideFilter {
@@ -84,6 +105,7 @@ impl GuideFilter {
         } else {
             match AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(true)
                 .build(&patterns)
             {
                 Ok(ac) => Some((ac, rule_of)),
@@ -101,31 +123,80 @@ impl GuideFilter {
         })
     }
 
-    /// For each rule, whether it may match in `segments`.
-    pub fn candidates(&self, segments: &[Segment<'_>]) -> Vec<bool> {
+    /// For each rule, the segments it may match in.
+    ///
+    /// A match of a rule in a segment holds one of the rule's literals inside
+    /// that segment, so the literals found in the joined texts, mapped back to
+    /// the segments they lie in, name every segment a literal rule may match
+    /// in; a rule without literals may match in every segment if its
+    /// prefilter matches the joined texts, else in none.
+    pub fn candidates(&self, segments: &[Segment<'_>]) -> Candidates {
         let len = segments.iter().map(|s| s.text().len() + 1).sum();
         let mut joined = String::with_capacity(len);
+        // Where each segment's text ends in `joined` (a `\n` follows it).
+        let mut ends = Vec::with_capacity(segments.len());
         for s in segments {
             joined.push_str(s.text());
+            ends.push(joined.len());
             joined.push('\n');
         }
-        let mut out = self.always.clone();
+        let mut per_rule: Vec<Option<Vec<u32>>> = self
+            .always
+            .iter()
+            .map(|&always| (!always).then(Vec::new))
+            .collect();
         if let Some((ac, rule_of)) = &self.literals {
             for m in ac.find_overlapping_iter(&joined) {
-                if let Some(keep) = rule_of
-                    .get(m.pattern().as_usize())
-                    .and_then(|&r| out.get_mut(r))
-                {
-                    *keep = true;
+                let seg = ends.partition_point(|&end| end < m.end());
+                let start = match seg.checked_sub(1) {
+                    Some(before) => ends.get(before).map_or(usize::MAX, |end| end + 1),
+                    None => 0,
+                };
+                if seg >= ends.len() || m.start() < start {
+                    // Across the line break between two segments.
+                    continue;
                 }
+                let Some(Some(list)) = rule_of
+                    .get(m.pattern().as_usize())
+                    .and_then(|&r| per_rule.get_mut(r))
+                else {
+                    continue;
+                };
+                let seg = seg as u32;
+                if list.last() != Some(&seg) {
+                    list.push(seg);
+                }
+            }
+            for list in per_rule.iter_mut().flatten() {
+                list.sort_unstable();
+                list.dedup();
             }
         }
         for (rule, re) in &self.regexes {
-            if let Some(keep) = out.get_mut(*rule) {
-                *keep = re.is_match(&joined);
+            if let Some(slot) = per_rule.get_mut(*rule) {
+                *slot = if re.is_match(&joined) {
+                    None
+                } else {
+                    Some(Vec::new())
+                };
             }
         }
-        out
+        Candidates { per_rule }
+    }
+}
+
+/// The segments each rule of a guide may match in (see [`GuideFilter::candidates`]).
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// Per rule: the indices of the segments, in order, or `None` for all.
+    per_rule: Vec<Option<Vec<u32>>>,
+}
+
+impl Candidates {
+    /// The segments rule `rule` may match in, in order; `None` when it may
+    /// match in any (an empty list: in none).
+    pub fn segments(&self, rule: usize) -> Option<&[u32]> {
+        self.per_rule.get(rule).and_then(|s| s.as_deref())
     }
 }
 

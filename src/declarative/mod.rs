@@ -161,10 +161,8 @@ impl RuleSet {
             if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
                 continue;
             }
-            if candidates
-                .as_ref()
-                .is_some_and(|c| !c.get(index).copied().unwrap_or(true))
-            {
+            let only = candidates.as_ref().and_then(|c| c.segments(index));
+            if only.is_some_and(|s| s.is_empty()) {
                 continue;
             }
             if !rule.languages.is_empty()
@@ -174,7 +172,7 @@ impl RuleSet {
             {
                 continue;
             }
-            let hits = scan::hits(rule, &segments);
+            let hits = scan::hits_in(rule, &segments, only);
             if hits.is_empty() && rule.min.is_none() {
                 continue;
             }

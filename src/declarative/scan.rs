@@ -142,11 +142,22 @@ pub struct Hit {
 /// A link whose text repeats its URL (`[http://x/](http://x/)`) is one hit:
 /// the URL's, when the rule reads both.
 pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
+    hits_in(rule, segments, None)
+}
+
+/// The hits of `rule` in the segments of `segments` that `only` lists (all
+/// when `None`), as [`hits`] gives them: the segments left out must be ones
+/// the rule cannot match in (see [`super::filter::GuideFilter::candidates`]).
+pub fn hits_in(rule: &CompiledRule, segments: &[Segment<'_>], only: Option<&[u32]>) -> Vec<Hit> {
     let mut out = Vec::new();
     // (link span, index in `out`) of each hit in a link URL.
     let mut in_urls: Vec<(&Span, usize)> = Vec::new();
     let reads_code = rule.scope.contains(&Scope::Code);
-    for seg in segments {
+    let chosen: Box<dyn Iterator<Item = &Segment<'_>>> = match only {
+        Some(list) => Box::new(list.iter().filter_map(|&i| segments.get(i as usize))),
+        None => Box::new(segments.iter()),
+    };
+    for seg in chosen {
         let before = out.len();
         collect(rule, seg, reads_code, &mut out);
         if let Some(link) = &seg.link {
