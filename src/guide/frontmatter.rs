@@ -108,6 +108,9 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
     if yaml.trim().is_empty() {
         return Ok(serde_yaml::Mapping::new());
     }
+    if let Some(mapping) = flat::parse(yaml) {
+        return Ok(mapping);
+    }
     // Aliases are expanded by replaying their events: count the values first,
     // so an alias bomb is refused before it is built in memory.
     let nodes = std::cell::Cell::new(0);
@@ -131,6 +134,122 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
             offset: base + e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len()),
             message: explain_limit(e.to_string()),
         }),
+    }
+}
+
+/// The front matter nearly every guide has, read without serde_yaml: one
+/// `key: value` per line, with plain or simply quoted one-line values.
+///
+/// [`parse`](flat::parse) answers only for text it reads exactly as serde_yaml
+/// would (the same mapping: keys, values and their types, in order); for
+/// anything else (comments, nesting, escapes, colons, duplicate keys, numbers
+/// other than plain integers and dates, …) it returns `None` and serde_yaml
+/// reads the text, errors included.
+mod flat {
+    use serde_yaml::{Mapping, Value};
+
+    /// The mapping `yaml` holds, when it is flat and simple enough.
+    pub(super) fn parse(yaml: &str) -> Option<Mapping> {
+        let mut mapping = Mapping::new();
+        for line in yaml.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.is_empty() {
+                continue;
+            }
+            let colon = line.find(':')?;
+            let key = word(&line[..colon])?;
+            let rest = &line[colon + 1..];
+            let value = if rest.is_empty() {
+                Value::Null
+            } else {
+                value(rest.strip_prefix(' ')?)?
+            };
+            if mapping
+                .insert(Value::String(key.to_string()), value)
+                .is_some()
+            {
+                // serde_yaml refuses duplicate keys.
+                return None;
+            }
+        }
+        Some(mapping)
+    }
+
+    /// A key: ASCII letters, digits, `_` and `-`, starting with a letter,
+    /// and not a word YAML reads as null or a boolean.
+    fn word(key: &str) -> Option<&str> {
+        let ok = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && special(key).is_none();
+        ok.then_some(key)
+    }
+
+    /// Null and booleans, as serde_yaml reads plain scalars.
+    fn special(word: &str) -> Option<Value> {
+        match word {
+            "null" | "Null" | "NULL" | "~" => Some(Value::Null),
+            "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+            _ => None,
+        }
+    }
+
+    /// True for characters a one-line scalar may hold without question: no
+    /// controls, no tab, no line or paragraph separator, no BOM or noncharacter.
+    fn plain_char(c: char) -> bool {
+        !(c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            ))
+    }
+
+    /// The value after `key: `.
+    fn value(raw: &str) -> Option<Value> {
+        let text = raw.trim_end_matches(' ');
+        if !text.chars().all(plain_char) {
+            return None;
+        }
+        let first = text.chars().next()?;
+        if first == '"' || first == '\'' {
+            // A quoted string without escapes (nothing after the closing quote).
+            let inner = text.strip_prefix(first)?.strip_suffix(first)?;
+            if inner.is_empty() || inner.contains([first, '\\']) {
+                return None;
+            }
+            return Some(Value::String(inner.to_string()));
+        }
+        // A plain scalar: no comment, no mapping indicator.
+        if text.contains([':', '#']) {
+            return None;
+        }
+        if first.is_ascii_digit() {
+            return number_or_date(text);
+        }
+        if !first.is_alphanumeric() {
+            return None;
+        }
+        // A word starting with a letter is a string unless it is null or a
+        // boolean (`inf`, `nan` and the like are not finite: strings too).
+        Some(special(text).unwrap_or_else(|| Value::String(text.to_string())))
+    }
+
+    /// `123` (an integer) or `2024-01-31` (a string), as serde_yaml reads them.
+    fn number_or_date(text: &str) -> Option<Value> {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            if text.len() > 1 && text.starts_with('0') {
+                // Leading zeros: a string in YAML 1.2.
+                return Some(Value::String(text.to_string()));
+            }
+            return text.parse::<u64>().ok().map(|n| Value::Number(n.into()));
+        }
+        // Digits and dashes, starting with a digit: neither an integer nor a
+        // float, so a string.
+        text.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-')
+            .then(|| Value::String(text.to_string()))
     }
 }
 
