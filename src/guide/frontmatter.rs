@@ -511,4 +511,76 @@ mod tests {
         assert_eq!(&text[body_start..], "body");
         assert!(front_matter.value.is_ok());
     }
+
+    /// What serde_yaml alone makes of `yaml` (the path before the flat reader).
+    fn by_serde(yaml: &str) -> Option<serde_yaml::Mapping> {
+        match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+            Ok(serde_yaml::Value::Mapping(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_flat_reader_agrees_with_serde_yaml_or_abstains() {
+        let cases = [
+            "title: Configure your e-mail\nslug: configure-email\n",
+            "order: 3\nlegacy_guide_number: 2072\nupdated: 2024-01-31\n",
+            "a: 007\nb: 0\nc: 99999999999999999999\nd: 1-2\ne: 12 monkeys\n",
+            "t: true\nf: False\nn: null\nm: ~\ne:\nyes: no\non: off\n",
+            "x: inf\ny: NaN\nz: .inf\nw: -1\nv: +1\nu: 1.5\nh: 0x1F\n",
+            "title: \"Guide: set up\"\nq: 'single'\ne: \"\"\ns: 'it''s'\nb: \"a\\tb\"\n",
+            "title: a: b\nu: http://x\nc: x # comment\nh: a#b\n",
+            "k: v\nk: w\n",
+            "key:value\n  indented: 1\n- item\n# comment\n",
+            "title:  two spaces\nt:\tx\ncrlf: yes\r\nv: trailing   \n",
+            "list:\n- a\n- b\n",
+            "m: [a, b]\nn: {a: 1}\no: &x y\np: *x\nq: !tag v\nr: |\n  block\n",
+            "true: 1\nnull: 2\n123: 3\nÉté: 4\n",
+            "title: Été «chaud» — l'e-mail, [x] {y} 100%\n",
+            "a: b\n\n\nc: d",
+            "e1: E5\ninfinity: Infinity\n",
+        ];
+        for yaml in cases {
+            let serde = by_serde(yaml);
+            if let Some(flat) = flat::parse(yaml) {
+                assert_eq!(Some(flat), serde, "{yaml:?}");
+            }
+        }
+        // The common shapes do take the fast path.
+        assert!(flat::parse(cases[0]).is_some());
+        assert!(flat::parse(cases[1]).is_some());
+    }
+
+    /// Compares the flat reader with serde_yaml on every front matter under
+    /// `GUIDELINT_FLAT_CORPUS` (a folder of guides); skipped when unset.
+    #[test]
+    fn the_flat_reader_agrees_on_a_corpus() {
+        let Some(root) = std::env::var_os("GUIDELINT_FLAT_CORPUS") else {
+            return;
+        };
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let (mut fast, mut all) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Split::Some { front_matter, .. } = split(&text) else {
+                    continue;
+                };
+                let yaml = &text[front_matter.yaml_span.clone()];
+                all += 1;
+                if let Some(flat) = flat::parse(yaml) {
+                    fast += 1;
+                    assert_eq!(Some(flat), by_serde(yaml), "{}", path.display());
+                }
+            }
+        }
+        eprintln!("flat reader: {fast} of {all} front matters");
+    }
 }
