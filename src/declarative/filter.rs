@@ -6,25 +6,48 @@
 //! single search. It is a filter only: a rule it keeps is still searched text
 //! by text, exactly.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, Look};
 
+use std::sync::OnceLock;
+
 use super::compile::CompiledRule;
+use super::model::KindName;
 use super::scan::Segment;
 
 /// The rules a guide may trigger, found in one scan of its texts (plus one per
 /// rule without literals).
 #[derive(Debug, Clone)]
 pub struct GuideFilter {
-    /// One search for the literals every match of a rule starts or ends
-    /// with, for all such rules at once, and the rule of each literal.
-    literals: Option<(AhoCorasick, Vec<usize>)>,
+    /// Per rule: the literals every match starts or ends with (ASCII
+    /// lowercase), when the rule is filtered by them.
+    literals: Vec<Option<Vec<Vec<u8>>>>,
     /// The rules without such literals, with their prefilter regex.
     regexes: Vec<(usize, Regex)>,
     /// Per rule: true when the filter cannot speak for it (it always runs).
     always: Vec<bool>,
+    /// Per rule: the guide kinds and languages it applies to (empty: all).
+    applies: Vec<(Vec<KindName>, Vec<String>)>,
+    /// The languages the rules name, sorted.
+    languages: Vec<String>,
+    /// One literal search per guide profile (kind, language; see
+    /// [`GuideFilter::profile`]) over the literals of the rules that apply to
+    /// it, built when first needed.
+    searchers: Vec<OnceLock<Searcher>>,
+}
+
+/// One search for the literals of several rules at once.
+#[derive(Debug, Clone)]
+enum Searcher {
+    /// The automaton (leftmost-longest, over lowercase text) and the rules
+    /// of each pattern.
+    Literals(AhoCorasick, Vec<Vec<usize>>),
+    /// No rule of the profile has literals.
+    Nothing,
+    /// Too big to build: the rules with literals run on every segment.
+    TooBig,
 }
 
 /// The literals every match of `hir` starts with, or every match ends with,
@@ -35,7 +58,7 @@ pub struct GuideFilter {
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        for (class, total) in [(8, 250), (32, 250), (8, 4096), (32, 4096)] {
+        for (class, total) in [(8, 250), (32, 250), (8, 4096)] {
             let seq = Extractor::new()
                 .kind(kind.clone())
                 .limit_class(class)
@@ -69,8 +92,7 @@ fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 impl GuideFilter {
     /// The filter for `rules`, or `None` when no rule can use it.
     pub fn new(rules: &[CompiledRule]) -> Option<GuideFilter> {
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut rule_of = Vec::new();
+        let mut literal_sets = vec![None; rules.len()];
         let mut regexes = Vec::new();
         let mut always = vec![true; rules.len()];
         for (i, rule) in rules.iter().enumerate() {
@@ -93,44 +115,102 @@ impl GuideFilter {
             }
             always[i] = false;
             match literals(&hir) {
-                Some(lits) => {
-                    rule_of.extend(std::iter::repeat_n(i, lits.len()));
-                    patterns.extend(lits);
-                }
+                Some(lits) => literal_sets[i] = Some(lits),
                 None => regexes.push((i, prefilter.clone())),
             }
         }
-        let literals = if patterns.is_empty() {
-            None
-        } else {
-            match AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-            {
-                Ok(ac) => Some((ac, rule_of)),
-                Err(_) => {
-                    // Too big for a DFA: every rule runs.
-                    always = vec![true; rules.len()];
-                    None
-                }
-            }
-        };
-        (literals.is_some() || !regexes.is_empty()).then_some(GuideFilter {
-            literals,
+        if literal_sets.iter().all(Option::is_none) && regexes.is_empty() {
+            return None;
+        }
+        let mut languages: Vec<String> = rules
+            .iter()
+            .flat_map(|r| r.languages.iter().cloned())
+            .collect();
+        languages.sort();
+        languages.dedup();
+        let profiles = 2 * (languages.len() + 2);
+        Some(GuideFilter {
+            literals: literal_sets,
             regexes,
             always,
+            applies: rules
+                .iter()
+                .map(|r| (r.kinds.clone(), r.languages.clone()))
+                .collect(),
+            languages,
+            searchers: (0..profiles).map(|_| OnceLock::new()).collect(),
         })
     }
 
-    /// For each rule, the segments it may match in.
+    /// The profile of a guide of `kind` in `language`: guides of one profile
+    /// are checked by the same rules.
+    fn profile(&self, kind: KindName, language: Option<&str>) -> usize {
+        let lang = match language {
+            Some(l) => self
+                .languages
+                .iter()
+                .position(|known| known == l)
+                .unwrap_or(self.languages.len()),
+            None => self.languages.len() + 1,
+        };
+        let kind = match kind {
+            KindName::Markdown => 0,
+            KindName::Plaintext => 1,
+        };
+        kind * (self.languages.len() + 2) + lang
+    }
+
+    /// True when rule `rule` checks guides of `kind` in `language` (as
+    /// [`super::RuleSet::check_guide`] decides: a guide of unknown language
+    /// is checked by every rule).
+    fn applies(&self, rule: usize, kind: KindName, language: Option<&str>) -> bool {
+        self.applies.get(rule).is_none_or(|(kinds, languages)| {
+            (kinds.is_empty() || kinds.contains(&kind))
+                && (languages.is_empty()
+                    || language.is_none_or(|l| languages.iter().any(|x| x == l)))
+        })
+    }
+
+    /// The literal search for the rules that apply to guides of `kind` in `language`.
+    fn searcher(&self, kind: KindName, language: Option<&str>) -> &Searcher {
+        let build = || {
+            let sets = self.literals.iter().enumerate().filter_map(|(rule, lits)| {
+                let lits = lits.as_ref()?;
+                self.applies(rule, kind, language).then_some((rule, lits))
+            });
+            let (patterns, rules_of) = patterns(sets);
+            if patterns.is_empty() {
+                return Searcher::Nothing;
+            }
+            match AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+            {
+                Ok(ac) => Searcher::Literals(ac, rules_of),
+                Err(_) => Searcher::TooBig,
+            }
+        };
+        match self.searchers.get(self.profile(kind, language)) {
+            Some(slot) => slot.get_or_init(build),
+            None => &Searcher::TooBig,
+        }
+    }
+
+    /// For each rule, the segments of a guide of `kind` in `language` it may
+    /// match in.
     ///
     /// A match of a rule in a segment holds one of the rule's literals inside
     /// that segment, so the literals found in the joined texts, mapped back to
-    /// the segments they lie in, name every segment a literal rule may match
+    /// the segments they start in, name every segment a literal rule may match
     /// in; a rule without literals may match in every segment if its
-    /// prefilter matches the joined texts, else in none.
-    pub fn candidates(&self, segments: &[Segment<'_>]) -> Candidates {
+    /// prefilter matches the joined texts, else in none. Rules that do not
+    /// apply to the guide match nowhere.
+    pub fn candidates(
+        &self,
+        segments: &[Segment<'_>],
+        kind: KindName,
+        language: Option<&str>,
+    ) -> Candidates {
         let len = segments.iter().map(|s| s.text().len() + 1).sum();
         let mut joined = String::with_capacity(len);
         // Where each segment's text ends in `joined` (a `\n` follows it).
@@ -140,45 +220,55 @@ impl GuideFilter {
             ends.push(joined.len());
             joined.push('\n');
         }
-        let mut per_rule: Vec<Option<Vec<u32>>> = self
-            .always
-            .iter()
-            .map(|&always| (!always).then(Vec::new))
+        let searcher = self.searcher(kind, language);
+        let mut per_rule: Vec<Option<Vec<u32>>> = (0..self.always.len())
+            .map(|rule| {
+                let gated = !self.always[rule]
+                    && !(matches!(searcher, Searcher::TooBig) && self.literals[rule].is_some());
+                (gated || !self.applies(rule, kind, language)).then(Vec::new)
+            })
             .collect();
-        if let Some((ac, rule_of)) = &self.literals {
-            for m in ac.find_overlapping_iter(&joined) {
-                let seg = ends.partition_point(|&end| end < m.end());
-                let start = match seg.checked_sub(1) {
-                    Some(before) => ends.get(before).map_or(usize::MAX, |end| end + 1),
-                    None => 0,
-                };
-                if seg >= ends.len() || m.start() < start {
-                    // Across the line break between two segments.
-                    continue;
-                }
-                let Some(Some(list)) = rule_of
-                    .get(m.pattern().as_usize())
-                    .and_then(|&r| per_rule.get_mut(r))
-                else {
-                    continue;
-                };
-                let seg = seg as u32;
-                if list.last() != Some(&seg) {
-                    list.push(seg);
-                }
-            }
-            for list in per_rule.iter_mut().flatten() {
-                list.sort_unstable();
-                list.dedup();
-            }
-        }
         for (rule, re) in &self.regexes {
+            if !self.applies(*rule, kind, language) {
+                continue;
+            }
             if let Some(slot) = per_rule.get_mut(*rule) {
                 *slot = if re.is_match(&joined) {
                     None
                 } else {
                     Some(Vec::new())
                 };
+            }
+        }
+        if let Searcher::Literals(ac, rules_of) = searcher {
+            // The literals are lowercase: so is the text searched.
+            joined.make_ascii_lowercase();
+            // Every position where a literal starts: the longest literal found
+            // there names the rules of all the others (see `patterns`).
+            let mut at = 0;
+            while let Some(m) = ac.find(Input::new(&joined).span(at..joined.len())) {
+                at = m.start() + 1;
+                // The segment the match starts in. A match running past its
+                // end (over the line break) still counts for it: a shorter
+                // literal may stop inside, and the filter may keep too much.
+                let seg = ends.partition_point(|&end| end < m.start());
+                if ends.get(seg).is_none_or(|&end| end == m.start()) {
+                    // It starts on a line break: no literal starting there is
+                    // inside a segment.
+                    continue;
+                }
+                let seg = seg as u32;
+                for &rule in rules_of.get(m.pattern().as_usize()).into_iter().flatten() {
+                    if let Some(Some(list)) = per_rule.get_mut(rule)
+                        && list.last() != Some(&seg)
+                    {
+                        list.push(seg);
+                    }
+                }
+            }
+            for list in per_rule.iter_mut().flatten() {
+                list.sort_unstable();
+                list.dedup();
             }
         }
         Candidates { per_rule }
@@ -198,6 +288,50 @@ impl Candidates {
     pub fn segments(&self, rule: usize) -> Option<&[u32]> {
         self.per_rule.get(rule).and_then(|s| s.as_deref())
     }
+}
+
+/// The patterns of one literal search over the literal sets of `sets`
+/// (rule, literals), and the rules each pattern stands for.
+///
+/// A rule keeps only its literals that hold none of its other literals (a
+/// text holding the longer one holds the shorter one). The search finds, at
+/// each position, the longest pattern starting there; every other pattern
+/// starting there is a prefix of it, so each pattern also stands for the
+/// rules of its prefixes.
+fn patterns<'a>(
+    sets: impl Iterator<Item = (usize, &'a Vec<Vec<u8>>)>,
+) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut by_pattern: std::collections::BTreeMap<Vec<u8>, Vec<usize>> = Default::default();
+    for (rule, lits) in sets {
+        for lit in lits {
+            let redundant = lits
+                .iter()
+                .any(|other| other.len() < lit.len() && contains(lit, other));
+            if !redundant {
+                by_pattern.entry(lit.clone()).or_default().push(rule);
+            }
+        }
+    }
+    let patterns: Vec<Vec<u8>> = by_pattern.keys().cloned().collect();
+    let rules_of = patterns
+        .iter()
+        .map(|p| {
+            let mut rules: Vec<usize> = by_pattern
+                .iter()
+                .filter(|(q, _)| p.starts_with(q))
+                .flat_map(|(_, rules)| rules.iter().copied())
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
+        })
+        .collect();
+    (patterns, rules_of)
+}
+
+/// True when `needle` occurs in `hay`.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// True when a match of `hir` in one text is also a match in the texts
@@ -234,7 +368,7 @@ mod tests {
         assert!(ac.is_match("ab le"));
         assert!(!ac.is_match("table ronde"));
         let ac = AhoCorasick::new(literals(&hir(r"(?i)e-mails?")).unwrap()).unwrap();
-        assert!(ac.is_match("Adresse E-MAIL"));
+        assert!(ac.is_match("adresse e-mail"));
         assert!(!ac.is_match("emails"));
         // Too short to be worth it: the regex is used.
         assert!(literals(&hir(r"[a-z]+")).is_none());

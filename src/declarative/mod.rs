@@ -154,9 +154,12 @@ impl RuleSet {
             GuideKind::Markdown => KindName::Markdown,
             GuideKind::PlainText => KindName::Plaintext,
         };
-        let language = std::cell::OnceCell::new();
+        let language = lang::guide_language(ctx.path, ctx.guide);
         let segments = scan::segments(ctx.guide, ctx.text);
-        let candidates = self.filter.as_ref().map(|f| f.candidates(&segments));
+        let candidates = self
+            .filter
+            .as_ref()
+            .map(|f| f.candidates(&segments, kind, language.as_deref()));
         for (index, rule) in self.rules.iter().enumerate() {
             if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
                 continue;
@@ -166,8 +169,7 @@ impl RuleSet {
                 continue;
             }
             if !rule.languages.is_empty()
-                && let Some(lang) =
-                    language.get_or_init(|| lang::guide_language(ctx.path, ctx.guide))
+                && let Some(lang) = &language
                 && !rule.languages.contains(lang)
             {
                 continue;
