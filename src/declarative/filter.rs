@@ -9,7 +9,10 @@
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, Look};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Look, Repetition,
+};
 
 use std::sync::OnceLock;
 
@@ -51,19 +54,19 @@ enum Searcher {
 }
 
 /// The literals every match of `hir` starts with, or every match ends with,
-/// ASCII-lowercased (the search ignores ASCII case), when they are few and long
-/// enough to be worth it. Of the sets the extractor gives under a few limits,
-/// the one whose shortest literal is longest wins (on a tie, the prefixes, then
-/// the smaller set).
+/// ASCII-lowercased (the search is over ASCII-lowercased text), when they are
+/// few and long enough to be worth it. Of the sets the extractor gives under a
+/// few limits, the one whose shortest literal is longest wins (on a tie, the
+/// prefixes, then the smaller set).
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let hir = fold_ascii_case(hir);
     let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        for (class, total) in [(8, 250), (32, 250), (8, 4096)] {
+        for class in [8, 32] {
             let seq = Extractor::new()
                 .kind(kind.clone())
                 .limit_class(class)
-                .limit_total(total)
-                .extract(hir);
+                .extract(&hir);
             let Some(lits) = seq.literals() else { continue };
             let mut bytes: Vec<Vec<u8>> = lits
                 .iter()
@@ -87,6 +90,65 @@ fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
     }
     best.map(|(_, _, _, bytes)| bytes)
+}
+
+/// `hir` with each ASCII capital taken out of the classes that also hold its
+/// small letter (`[eE]` becomes `e`), so that case-insensitive patterns do
+/// not multiply into every capitalisation of their literals.
+///
+/// For every match `m` of `hir` there is a match of the result that reads
+/// the same as `m` once both are ASCII-lowercased, so the lowercased literals
+/// of the result are literals of the lowercased matches of `hir`.
+fn fold_ascii_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut capitals = ClassUnicode::empty();
+            for upper in 'A'..='Z' {
+                let lower = upper.to_ascii_lowercase();
+                let has = |c: char| {
+                    class
+                        .ranges()
+                        .iter()
+                        .any(|r| r.start() <= c && c <= r.end())
+                };
+                if has(upper) && has(lower) {
+                    capitals.push(ClassUnicodeRange::new(upper, upper));
+                }
+            }
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            Hir::class(Class::Unicode(folded))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut capitals = ClassBytes::empty();
+            for upper in b'A'..=b'Z' {
+                let lower = upper.to_ascii_lowercase();
+                let has = |b: u8| {
+                    class
+                        .ranges()
+                        .iter()
+                        .any(|r| r.start() <= b && b <= r.end())
+                };
+                if has(upper) && has(lower) {
+                    capitals.push(ClassBytesRange::new(upper, upper));
+                }
+            }
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            Hir::class(Class::Bytes(folded))
+        }
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(fold_ascii_case(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            sub: Box::new(fold_ascii_case(&cap.sub)),
+            ..cap.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
 }
 
 impl GuideFilter {
