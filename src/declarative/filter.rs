@@ -1,10 +1,12 @@
-//! Which declarative rules may match in a guide at all, decided once per guide.
+//! Which declarative rules may match in which texts of a guide, decided once per guide.
 //!
-//! Most rules match in few guides. Running each rule's prefilter over each
-//! text of each guide is thousands of small searches per guide; running it
-//! once over the guide's texts joined by line breaks rules a rule out with a
-//! single search. It is a filter only: a rule it keeps is still searched text
-//! by text, exactly.
+//! Most rules match in few guides, and in few texts of those. Every match of a
+//! rule holds one of a few literals (extracted from its patterns), so one
+//! search for all the literals over the guide's texts joined by line breaks
+//! (ASCII-lowercased) tells, for each rule, the texts it may match in; the
+//! rule is then searched in those texts only, exactly as before. The literal
+//! search holds the rules that apply to the guide's kind and language only.
+//! It is a filter only: it never changes a hit, only skips texts without any.
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
@@ -434,5 +436,120 @@ mod tests {
         assert!(!ac.is_match("emails"));
         // Too short to be worth it: the regex is used.
         assert!(literals(&hir(r"[a-z]+")).is_none());
+    }
+
+    #[test]
+    fn capitals_are_folded_away_before_extraction() {
+        let parsed = |p: &str| {
+            regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(p)
+                .unwrap()
+        };
+        // One literal per spelling instead of one per capitalisation; `ſ`
+        // (which folds to `s`) and the case-sensitive part are kept.
+        let lits = literals(&parsed(r"emails?(?-i:Pro)")).unwrap();
+        let expected: Vec<Vec<u8>> = ["emailpro", "emailspro", "emailſpro"]
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect();
+        assert_eq!(lits, expected);
+        // Classes with capitals only keep them.
+        let folded = fold_ascii_case(&parsed(r"(?-i:[A-Z])x"));
+        assert!(
+            regex::Regex::new(&folded.to_string())
+                .unwrap()
+                .is_match("Qx")
+        );
+    }
+
+    fn segments_of<'a>(guide: &'a crate::guide::Guide, text: &'a str) -> Vec<Segment<'a>> {
+        super::super::scan::segments(guide, text)
+    }
+
+    #[test]
+    fn each_rule_searches_the_segments_holding_its_literals() {
+        let set = crate::declarative::RuleSet::embedded().unwrap();
+        let vocab = crate::vocab::Vocabulary::embedded().unwrap();
+        let text = "# Titre\n\nVotre adresse E-MAIL.\n\nAucun mot ici.\n\nUn autre e-mail\n";
+        let guide = crate::guide::Guide::parse(text, crate::guide::GuideKind::Markdown, &vocab);
+        let segments = segments_of(&guide, text);
+        let filter = GuideFilter::new(set.rules()).unwrap();
+        let candidates = filter.candidates(&segments, KindName::Markdown, Some("fr"));
+        let index = |code: &str| set.rules().iter().position(|r| r.code == code).unwrap();
+        // The French e-mail rule: the second and fourth segments only.
+        assert_eq!(candidates.segments(index("GL511")), Some(&[1, 3][..]));
+        // The English one does not apply to a French guide.
+        assert_eq!(candidates.segments(index("GL521")), Some(&[][..]));
+        // Nothing for a rule whose literals are absent.
+        assert_eq!(candidates.segments(index("GL510")), Some(&[][..]));
+    }
+
+    /// The hits of every rule with the filter equal those without it, on
+    /// every guide of `fixtures/` and, when `GUIDELINT_FILTER_CORPUS` names a
+    /// folder, on its guides too.
+    #[test]
+    fn filtered_hits_equal_unfiltered_hits() {
+        let set = crate::declarative::RuleSet::embedded().unwrap();
+        let vocab = crate::vocab::Vocabulary::embedded().unwrap();
+        let filter = GuideFilter::new(set.rules()).unwrap();
+        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        roots.extend(std::env::var_os("GUIDELINT_FILTER_CORPUS").map(Into::into));
+        let mut stack = roots;
+        let mut guides = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let kind = match path.extension().and_then(|e| e.to_str()) {
+                    Some("md") => crate::guide::GuideKind::Markdown,
+                    Some("txt") => crate::guide::GuideKind::PlainText,
+                    _ => continue,
+                };
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                guides += 1;
+                let guide = crate::guide::Guide::parse(&text, kind, &vocab);
+                let segments = segments_of(&guide, &text);
+                let name = match kind {
+                    crate::guide::GuideKind::Markdown => KindName::Markdown,
+                    crate::guide::GuideKind::PlainText => KindName::Plaintext,
+                };
+                // Every profile, so that rules of other languages are tried too.
+                for language in [None, Some("fr"), Some("en"), Some("de")] {
+                    let candidates = filter.candidates(&segments, name, language);
+                    for (i, rule) in set.rules().iter().enumerate() {
+                        if !filter.applies(i, name, language) {
+                            continue;
+                        }
+                        let all = super::super::scan::hits(rule, &segments);
+                        let only = candidates.segments(i);
+                        let some = super::super::scan::hits_in(rule, &segments, only);
+                        let key = |h: &super::super::scan::Hit| {
+                            (
+                                h.span.clone(),
+                                h.text.clone(),
+                                h.right.clone(),
+                                h.replacement.clone(),
+                                h.spelling,
+                            )
+                        };
+                        assert_eq!(
+                            all.iter().map(key).collect::<Vec<_>>(),
+                            some.iter().map(key).collect::<Vec<_>>(),
+                            "{} {} {language:?}",
+                            path.display(),
+                            rule.code
+                        );
+                    }
+                }
+            }
+        }
+        assert!(guides > 10, "{guides}");
     }
 }
