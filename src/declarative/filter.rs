@@ -287,8 +287,8 @@ impl GuideFilter {
         let searcher = self.searcher(kind, language);
         let mut per_rule: Vec<Option<Vec<u32>>> = (0..self.always.len())
             .map(|rule| {
-                let gated = !self.always[rule]
-                    && !(matches!(searcher, Searcher::TooBig) && self.literals[rule].is_some());
+                let too_big = matches!(searcher, Searcher::TooBig) && self.literals[rule].is_some();
+                let gated = !(self.always[rule] || too_big);
                 (gated || !self.applies(rule, kind, language)).then(Vec::new)
             })
             .collect();
