@@ -58,8 +58,9 @@ enum Searcher {
 /// The literals every match of `hir` starts with, or every match ends with,
 /// ASCII-lowercased (the search is over ASCII-lowercased text), when they are
 /// few and long enough to be worth it. Of the sets the extractor gives under a
-/// few limits, the one whose shortest literal is longest wins (on a tie, the
-/// prefixes, then the smaller set).
+/// few limits, the one whose shortest literal is longest (up to four bytes)
+/// wins; on a tie, the prefixes, then the smaller set. Literals holding
+/// another of the set are left out: a text holding them holds the other.
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let hir = fold_ascii_case(hir);
     let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
@@ -76,6 +77,7 @@ fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 .collect();
             bytes.sort();
             bytes.dedup();
+            let bytes = minimal(bytes);
             let Some(shortest) = bytes.iter().map(Vec::len).min() else {
                 continue;
             };
@@ -83,6 +85,9 @@ fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 continue;
             }
             let prefix = matches!(kind, ExtractKind::Prefix);
+            // Past four bytes a longer literal is hardly rarer, while more
+            // literals make a slower search.
+            let shortest = shortest.min(4);
             let better = best.as_ref().is_none_or(|(s, p, n, _)| {
                 (shortest, prefix, std::cmp::Reverse(bytes.len())) > (*s, *p, std::cmp::Reverse(*n))
             });
@@ -92,6 +97,18 @@ fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
     }
     best.map(|(_, _, _, bytes)| bytes)
+}
+
+/// `lits` without the literals that hold another one.
+fn minimal(lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    lits.iter()
+        .filter(|lit| {
+            !lits
+                .iter()
+                .any(|other| other.len() < lit.len() && contains(lit, other))
+        })
+        .cloned()
+        .collect()
 }
 
 /// `hir` with each ASCII capital taken out of the classes that also hold its
