@@ -620,11 +620,16 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
             "split the guide, or exclude the file",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let (message, help) = describe_open_error(path, &e);
-        fail(String::new(), 0, message, help)
-    })?;
-    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+    // One open and one read into a buffer of the size just found (no second
+    // `stat`, no reallocation).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
+        .map_err(|e| {
+            let (message, help) = describe_open_error(path, &e);
+            fail(String::new(), 0, message, help)
+        })?;
+    if let Some(nul) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = prefix.len();
         return Err(fail(
