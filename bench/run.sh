@@ -14,7 +14,7 @@
 #   1. builds guidelint and the examples in release mode;
 #   2. generates a docs repository (examples/gen_corpus.rs) in a temp dir;
 #   3. runs, REPS times each and interleaved, the parse-only baseline
-#      (examples/parse_only.rs: read, split front matter, pulldown-cmark, nothing
+#      (examples/parse_only.rs: read, find the front-matter fences, pulldown-cmark, nothing
 #      else) and `guidelint check DIR --format json > /dev/null` (every rule on),
 #      both on RAYON_NUM_THREADS=THREADS;
 #   4. reports the median wall time, files/s and MB/s of each, their ratio

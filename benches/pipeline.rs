@@ -1,5 +1,5 @@
 //! Per-guide stages, on a few generated guides and the seeds:
-//! parse-only (front matter split + pulldown-cmark, the baseline), parse
+//! parse-only (front matter fences found + pulldown-cmark, the baseline), parse
 //! (`Guide::parse`), extract (`extract::extract` on a parsed guide) and the
 //! full per-guide check (`Engine::check_text`).
 //!
@@ -15,7 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use guidelint::engine::{Engine, kind_of};
 use guidelint::extract;
 use guidelint::guide::Guide;
-use guidelint::guide::frontmatter::{Split, split};
+use guidelint::guide::frontmatter::{Fences, fences};
 use guidelint::spec::Spec;
 use pulldown_cmark::{Options, Parser};
 
@@ -83,9 +83,9 @@ fn inputs(generated: &Path) -> Vec<(String, PathBuf)> {
 
 /// The baseline: what `examples/parse_only.rs` does to one file after reading it.
 fn parse_only(text: &str) -> usize {
-    let body_start = match split(text) {
-        Split::None { body_start } | Split::Some { body_start, .. } => body_start,
-        Split::Unclosed { .. } => 0,
+    let body_start = match fences(text) {
+        Fences::None { body_start } | Fences::Closed { body_start, .. } => body_start,
+        Fences::Unclosed { .. } => 0,
     };
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_HEADING_ATTRIBUTES

@@ -18,6 +18,10 @@
 //!   (magic, format version, fingerprint, payload length and checksum), written
 //!   atomically (temporary file, then rename) and only when an entry changed,
 //!   so concurrent runs never see half a file: the last writer wins.
+//! - Each summary's anchors, links and facts stay encoded in the file's
+//!   buffer until a check needs them; the file also holds the entries' votes
+//!   ([`VoteTable`]), so a changed-files run's GL302 counts only the guides it
+//!   read.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -31,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::corpus::GuideSummary;
+use crate::corpus::consistency::{FactSummary, VoteTable};
 use crate::corpus::summary::Deferred;
 use crate::data;
 use crate::engine::Engine;
@@ -40,7 +45,7 @@ use crate::spec::Spec;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";
@@ -196,7 +201,13 @@ struct Entry {
     /// Where the summary's anchors and links are in the file's details
     /// region: (offset, length).
     details: (u64, u64),
+    /// Where the summary's facts are in the details region: (offset, length).
+    facts: (u64, u64),
 }
+
+/// The entries by key; boxed, so that twenty thousand of them move in and
+/// out cheaply.
+type Entries = HashMap<String, Box<Entry>>;
 
 /// What precedes the entries in a cache file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,17 +228,21 @@ pub struct Cache {
     dir: PathBuf,
     /// The project root: keys are paths relative to it.
     root: PathBuf,
+    /// True when `root` is normalized (no `.`, `..`, doubled or trailing `/`).
+    root_normal: bool,
     /// Makes guide paths absolute (the current folder asked once).
     cwd: crate::corpus::paths::Absolutizer,
     fingerprint: u64,
     started: SystemTime,
-    entries: HashMap<String, Entry>,
+    entries: Entries,
     /// The stamps of the entries [`Cache::take`] took out.
     taken: HashMap<String, Stamp>,
     /// The keys this run recorded.
     touched: HashSet<String>,
     /// Stamps read ahead, while the cache was being decoded ([`Cache::prefetch`]).
     prefetched: Option<Vec<Option<Stamp>>>,
+    /// The votes of the file's entries (see [`VoteTable`]).
+    votes: Option<VoteTable>,
     dirty: bool,
 }
 
@@ -237,9 +252,11 @@ impl Cache {
     pub fn open(dir: &Path, root: &Path, fingerprint: u64) -> Cache {
         let started = SystemTime::now();
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let root_normal = root.as_os_str() == crate::corpus::paths::normalize(&root).as_os_str();
         let mut cache = Cache {
             dir: dir.to_path_buf(),
             root,
+            root_normal,
             cwd: crate::corpus::paths::Absolutizer::new(),
             fingerprint,
             started,
@@ -247,10 +264,15 @@ impl Cache {
             taken: HashMap::new(),
             touched: HashSet::new(),
             prefetched: None,
+            votes: None,
             dirty: false,
         };
-        if let Ok(bytes) = fs::read(cache.file()) {
-            cache.entries = decode(Arc::new(bytes), fingerprint).unwrap_or_default();
+        if let Ok(bytes) = fs::read(cache.file())
+            && let Some((entries, votes)) = decode(Arc::new(bytes), fingerprint)
+        {
+            cache.taken.reserve(entries.len());
+            cache.entries = entries;
+            cache.votes = votes;
         }
         cache
     }
@@ -264,6 +286,13 @@ impl Cache {
     /// The stamps handed over by [`Cache::prefetch`], if they are for `count` guides.
     pub fn take_prefetched(&mut self, count: usize) -> Option<Vec<Option<Stamp>>> {
         self.prefetched.take().filter(|s| s.len() == count)
+    }
+
+    /// Takes out the votes of the file's entries, counted when it was
+    /// written: summaries [`Cache::take`]n out carry their entry's ordinal
+    /// ([`GuideSummary::cached`]).
+    pub fn take_votes(&mut self) -> Option<VoteTable> {
+        self.votes.take()
     }
 
     /// The file of this fingerprint's summaries.
@@ -287,6 +316,26 @@ impl Cache {
     /// file-system call.
     pub fn key(&self, path: &Path) -> String {
         let normal = self.cwd.absolute(path);
+        #[cfg(unix)]
+        if self.root_normal {
+            // Both normalized: the key is the bytes after the root's.
+            use std::os::unix::ffi::OsStrExt;
+            let root = self.root.as_os_str().as_bytes();
+            let rest = normal
+                .as_os_str()
+                .as_bytes()
+                .strip_prefix(root)
+                .and_then(|rest| {
+                    if root.ends_with(b"/") || rest.is_empty() {
+                        Some(rest)
+                    } else {
+                        rest.strip_prefix(b"/")
+                    }
+                });
+            if let Some(rest) = rest {
+                return String::from_utf8_lossy(rest).into_owned();
+            }
+        }
         match normal.strip_prefix(&self.root) {
             Ok(rel) => rel
                 .components()
@@ -316,7 +365,9 @@ impl Cache {
     /// Records the summary of the guide `key`, read when it had `stamp`. The
     /// file is rewritten only if that changes the cache; a guide modified too
     /// recently is not cached (and its stale entry is dropped).
-    pub fn insert(&mut self, key: String, stamp: Stamp, summary: GuideSummary) {
+    pub fn insert(&mut self, key: String, stamp: Stamp, mut summary: GuideSummary) {
+        // Its ordinal was in the file it came from.
+        summary.cached = None;
         let was_fresh = match self.taken.remove(&key) {
             Some(taken) => taken == stamp,
             None => self
@@ -332,11 +383,12 @@ impl Cache {
         self.touched.insert(key.clone());
         self.entries.insert(
             key,
-            Entry {
+            Box::new(Entry {
                 stamp,
                 summary,
                 details: (0, 0),
-            },
+                facts: (0, 0),
+            }),
         );
     }
 
@@ -356,11 +408,7 @@ impl Cache {
         let touched = &self.touched;
         self.entries
             .retain(|key, _| touched.contains(key) || root.join(key).is_file());
-        fs::create_dir_all(&self.dir)?;
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
-        }
+        prepare_dir(&self.dir)?;
         let bytes = encode(&mut self.entries, self.fingerprint)?;
         crate::atomic::write_unsynced(&self.file(), &bytes)?;
         self.dirty = false;
@@ -386,30 +434,65 @@ impl Cache {
     }
 }
 
+/// Creates the cache folder `dir` if needed, with a `.gitignore` holding `*`.
+pub(crate) fn prepare_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        crate::atomic::write_unsynced(&ignore, b"# Created by guidelint.\n*\n")?;
+    }
+    Ok(())
+}
+
 /// Entries are written in this many independent shards, decoded in parallel.
 const SHARDS: usize = 16;
 
 /// The cache file's bytes: the header, then the details region (every
 /// summary's encoded anchors and links, decoded only when needed), then the
 /// shards of entries; each preceded by its length (eight bytes, little-endian).
-fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<Vec<u8>> {
+fn encode(entries: &mut Entries, fingerprint: u64) -> io::Result<Vec<u8>> {
     let mut details = Vec::new();
     for entry in entries.values_mut() {
         let encoded = entry.summary.encode_details();
         entry.details = (details.len() as u64, encoded.len() as u64);
         details.extend_from_slice(&encoded);
+        let encoded = entry.summary.encode_facts();
+        entry.facts = (details.len() as u64, encoded.len() as u64);
+        details.extend_from_slice(&encoded);
     }
-    let all: Vec<(&String, &Entry)> = entries.iter().collect();
+    let all: Vec<(&String, &Entry)> = entries.iter().map(|(k, e)| (k, &**e)).collect();
+    let facts: Vec<(Option<usize>, std::borrow::Cow<'_, [FactSummary]>)> = all
+        .par_iter()
+        .map(|(_, e)| {
+            let items = if e.summary.readable {
+                e.summary.fact_items()
+            } else {
+                std::borrow::Cow::Borrowed(&[][..])
+            };
+            (e.summary.facts.product, items)
+        })
+        .collect();
+    let table = VoteTable::count(
+        u32::try_from(all.len()).map_err(io::Error::other)?,
+        facts
+            .iter()
+            .enumerate()
+            .map(|(i, (product, items))| (i as u32, *product, &items[..])),
+    );
+    let table = postcard::to_stdvec(&table).map_err(io::Error::other)?;
     let per_shard = all.len().div_ceil(SHARDS).max(1);
     let shards: Vec<Vec<u8>> = all
         .par_chunks(per_shard)
         .map(postcard::to_stdvec)
         .collect::<Result<_, _>>()
         .map_err(io::Error::other)?;
-    let mut payload =
-        Vec::with_capacity(details.len() + 8 + shards.iter().map(|s| s.len() + 8).sum::<usize>());
+    let mut payload = Vec::with_capacity(
+        details.len() + table.len() + 16 + shards.iter().map(|s| s.len() + 8).sum::<usize>(),
+    );
     payload.extend_from_slice(&(details.len() as u64).to_le_bytes());
     payload.extend_from_slice(&details);
+    payload.extend_from_slice(&(table.len() as u64).to_le_bytes());
+    payload.extend_from_slice(&table);
     for shard in &shards {
         payload.extend_from_slice(&(shard.len() as u64).to_le_bytes());
         payload.extend_from_slice(shard);
@@ -426,9 +509,10 @@ fn encode(entries: &mut HashMap<String, Entry>, fingerprint: u64) -> io::Result<
     Ok(bytes)
 }
 
-/// The entries of a cache file, or `None` when it is not one of ours, of
-/// another fingerprint, truncated or corrupt.
-fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>> {
+/// The entries of a cache file, and their votes (`None` if they do not
+/// match the entries); `None` when it is not one of ours, of another
+/// fingerprint, truncated or corrupt.
+fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<(Entries, Option<VoteTable>)> {
     let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC
@@ -445,9 +529,15 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
     if len > rest.len() {
         return None;
     }
-    let (details, mut rest) = rest.split_at(len);
+    let (details, rest) = rest.split_at(len);
     // The details stay in the file's buffer: offsets are made file-relative.
     let details_start = bytes.len() - payload.len() + 8;
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    if len > rest.len() {
+        return None;
+    }
+    let (table, mut rest) = rest.split_at(len);
     while !rest.is_empty() {
         let (len, after) = rest.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
@@ -458,30 +548,42 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<HashMap<String, Entry>
         shards.push(shard);
         rest = after;
     }
-    let decoded: Vec<Vec<(String, Entry)>> = shards
-        .par_iter()
-        .map(|shard| postcard::from_bytes(shard).ok())
-        .collect::<Option<_>>()?;
+    let (decoded, table) = rayon::join(
+        || {
+            shards
+                .par_iter()
+                .map(|shard| postcard::from_bytes(shard).ok())
+                .collect::<Option<Vec<Vec<(String, Box<Entry>)>>>>()
+        },
+        || postcard::from_bytes::<VoteTable>(table).ok(),
+    );
+    let decoded = decoded?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
-    for (key, mut entry) in decoded.into_iter().flatten() {
-        let start = usize::try_from(entry.details.0).ok()?;
-        let end = start.checked_add(usize::try_from(entry.details.1).ok()?)?;
+    let deferred = |(start, len): (u64, u64)| -> Option<Deferred> {
+        let start = usize::try_from(start).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
         if end > details.len() {
             return None;
         }
-        entry.summary.deferred = Some(Deferred {
+        Some(Deferred {
             bytes: file.clone(),
             range: details_start + start..details_start + end,
-        });
+        })
+    };
+    for (ordinal, (key, mut entry)) in decoded.into_iter().flatten().enumerate() {
+        entry.summary.deferred = Some(deferred(entry.details)?);
+        entry.summary.deferred_facts = Some(deferred(entry.facts)?);
+        entry.summary.cached = Some(u32::try_from(ordinal).ok()?);
         entries.insert(key, entry);
     }
-    Some(entries)
+    let table = table.filter(|t| t.entries as usize == entries.len());
+    Some((entries, table))
 }
 
 /// A fast 64-bit checksum of `bytes`: the [`chunk_checksum`]s of its 1 MB
 /// chunks, computed in parallel, folded. Catches a damaged file, whose spans
 /// could otherwise point anywhere.
-fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let parts: Vec<u64> = bytes.par_chunks(1 << 20).map(chunk_checksum).collect();
     let mut folded = Vec::with_capacity(parts.len() * 8 + 8);
     folded.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -584,6 +686,18 @@ mod tests {
         assert!(cache.is_empty());
         let key = cache.key(&dir.path().join("a/guide.fr-fr.md"));
         assert_eq!(key, "a/guide.fr-fr.md");
+        assert_eq!(cache.key(&dir.path().join("./a/../a//g.md")), "a/g.md");
+        assert_eq!(cache.key(dir.path()), "");
+        // A root that is not normalized is compared component by component.
+        let odd = Cache::open(&dir.path().join("c"), &dir.path().join("x/.."), 7);
+        let plain = Cache::open(&dir.path().join("c"), &dir.path().join("x/."), 7);
+        assert_eq!(plain.key(&dir.path().join("x/a/g.md")), "a/g.md");
+        assert!(odd.key(&dir.path().join("a/g.md")).ends_with("a/g.md"));
+        assert_eq!(
+            cache.key(Path::new("/elsewhere/g.md")),
+            "/elsewhere/g.md",
+            "outside the root: the absolute path"
+        );
         cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"));
         cache.save().unwrap();
         assert_eq!(
@@ -595,10 +709,17 @@ mod tests {
         );
         let mut again = Cache::open(&dir.path().join("c"), dir.path(), 7);
         assert_eq!(again.len(), 1);
+        // The votes come counted, and the summary knows its entry.
+        let votes = again.take_votes().unwrap();
+        assert_eq!(votes.entries, 1);
+        assert_eq!(votes.slots.len(), 1);
+        assert_eq!(votes.slots[0].values, [("5".into(), vec![0])]);
         let mut got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        assert_eq!(got.cached, Some(0));
         // Anchors and links stay encoded until asked for.
         assert!(got.links.is_empty() && got.deferred.is_some());
-        got.load_details();
+        assert!(got.facts.items.is_empty() && got.deferred_facts.is_some());
+        got.load_all();
         let want = summary("a/guide.fr-fr.md");
         assert_eq!(got.slug, want.slug);
         assert_eq!(got.links, want.links);

@@ -368,7 +368,9 @@ fn check(args: CheckArgs) -> i32 {
             )
         },
         || {
-            discover::discover(&paths).map(|mut files| {
+            // Folders unchanged since the last run are stat'ed, not read.
+            let listings = cache_dir(&args, &config);
+            discover::discover_cached(&paths, listings.as_deref()).map(|mut files| {
                 let root = config.root();
                 files.retain(|f| config.includes(root.as_deref(), &f.path));
                 let stamps = if cache_wanted(&args) {
@@ -483,16 +485,22 @@ fn cache_wanted(args: &CheckArgs) -> bool {
 }
 
 fn open_cache(args: &CheckArgs, config: &Config, fingerprint: u64) -> Option<crate::cache::Cache> {
+    let root = config.root()?;
+    let dir = cache_dir(args, config)?;
+    Some(crate::cache::Cache::open(&dir, &root, fingerprint))
+}
+
+/// The cache folder of this run (`None` without a cache).
+fn cache_dir(args: &CheckArgs, config: &Config) -> Option<PathBuf> {
     if !cache_wanted(args) {
         return None;
     }
     let root = config.root()?;
-    let dir = match (&args.cache_dir, &config.cache_dir) {
+    Some(match (&args.cache_dir, &config.cache_dir) {
         (Some(dir), _) => dir.clone(),
         (None, Some(dir)) => config.resolve(dir),
         (None, None) => root.join(crate::cache::DEFAULT_DIR),
-    };
-    Some(crate::cache::Cache::open(&dir, &root, fingerprint))
+    })
 }
 
 fn exit_status(outcome: &crate::engine::Outcome) -> i32 {

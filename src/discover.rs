@@ -9,6 +9,9 @@
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::listings::{DirStamp, Listing, Listings, Visited};
 
 /// A guide to check: where it is and how to show its path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +63,51 @@ fn is_hidden(path: &Path) -> bool {
 
 /// Expands `paths` into guide files, sorted and without duplicates.
 pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
+    discover_cached(paths, None)
+}
+
+/// Like [`discover`], with the folder listings of earlier runs kept in the
+/// cache folder `cache_dir` ([`crate::listings`]): a folder unchanged since
+/// is `stat`ed instead of read. The listings are updated after the walk (a
+/// file that cannot be written costs time, not correctness).
+pub fn discover_cached(
+    paths: &[String],
+    cache_dir: Option<&Path>,
+) -> Result<Vec<GuideFile>, DiscoverError> {
+    discover_listed(paths, cache_dir.map(Listings::open))
+}
+
+/// [`discover_cached`] with `listings` already open.
+#[doc(hidden)]
+pub fn discover_listed(
+    paths: &[String],
+    listings: Option<Listings>,
+) -> Result<Vec<GuideFile>, DiscoverError> {
+    let walker = listings.map(|listings| Walker {
+        listings,
+        cwd: crate::corpus::paths::Absolutizer::new(),
+        visited: Mutex::new(Visited::default()),
+        roots: Mutex::new(Vec::new()),
+    });
+    let found = find(paths, walker.as_ref());
+    if let Some(w) = walker {
+        let roots = w.roots.into_inner().unwrap_or_default();
+        let visited = w.visited.into_inner().unwrap_or_default();
+        let _ = w.listings.save(&roots, visited);
+    }
+    found
+}
+
+/// The walk's use of the listings.
+struct Walker {
+    listings: Listings,
+    cwd: crate::corpus::paths::Absolutizer,
+    visited: Mutex<Visited>,
+    /// The walked folders (absolute).
+    roots: Mutex<Vec<String>>,
+}
+
+fn find(paths: &[String], walker: Option<&Walker>) -> Result<Vec<GuideFile>, DiscoverError> {
     let mut out = Vec::new();
     for given in paths {
         if given.contains(['*', '?', '[']) && !Path::new(given).exists() {
@@ -76,7 +124,7 @@ pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
                         path: entry,
                     });
                 } else if entry.is_dir() {
-                    walk(&entry, &mut out);
+                    walk(&entry, &mut out, walker);
                 }
             }
             if matched == 0 {
@@ -89,7 +137,7 @@ pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
         }
         let path = PathBuf::from(given);
         match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, &mut out),
+            Ok(meta) if meta.is_dir() => walk(&path, &mut out, walker),
             Ok(_) => out.push(GuideFile {
                 display: display(&path),
                 path,
@@ -120,63 +168,157 @@ pub fn discover(paths: &[String]) -> Result<Vec<GuideFile>, DiscoverError> {
 
 /// Walks `dir` for guides. Unreadable directories are skipped silently; the
 /// guides inside them are simply not found.
-fn walk(dir: &Path, out: &mut Vec<GuideFile>) {
-    out.extend(walk_parallel(dir, 0));
+fn walk(dir: &Path, out: &mut Vec<GuideFile>, walker: Option<&Walker>) {
+    let key = walker.and_then(|w| {
+        let key = w.cwd.absolute(dir).to_str()?.to_string();
+        if let Ok(mut roots) = w.roots.lock() {
+            roots.push(key.clone());
+        }
+        Some(key)
+    });
+    out.extend(walk_parallel(dir, key, 0, walker));
 }
 
 /// Folders deeper than this are walked without recursion (no stack overflow
 /// on pathological trees).
 const PARALLEL_DEPTH: usize = 32;
 
+/// A folder to walk and its key in the listings (its absolute path, when UTF-8).
+type Folder = (PathBuf, Option<String>);
+
 /// The guides under `dir`, its sub-folders walked in parallel: a docs
 /// repository has thousands of folders, and listing each is a system call.
-fn walk_parallel(dir: &Path, depth: usize) -> Vec<GuideFile> {
+fn walk_parallel(
+    dir: &Path,
+    key: Option<String>,
+    depth: usize,
+    walker: Option<&Walker>,
+) -> Vec<GuideFile> {
     use rayon::prelude::*;
     let mut out = Vec::new();
-    let mut subdirs = Vec::new();
-    list_folder(dir, &mut out, &mut subdirs);
+    let mut subdirs: Vec<Folder> = Vec::new();
+    visit(dir, key, walker, &mut out, &mut subdirs);
     if depth >= PARALLEL_DEPTH {
-        while let Some(d) = subdirs.pop() {
-            list_folder(&d, &mut out, &mut subdirs);
+        while let Some((d, key)) = subdirs.pop() {
+            visit(&d, key, walker, &mut out, &mut subdirs);
         }
         return out;
     }
     let nested: Vec<Vec<GuideFile>> = subdirs
-        .par_iter()
-        .map(|d| walk_parallel(d, depth + 1))
+        .into_par_iter()
+        .map(|(d, key)| walk_parallel(&d, key, depth + 1, walker))
         .collect();
     out.extend(nested.into_iter().flatten());
     out
 }
 
-/// The guides of folder `dir` into `out`, its sub-folders into `subdirs`.
-fn list_folder(dir: &Path, out: &mut Vec<GuideFile>, subdirs: &mut Vec<PathBuf>) {
-    {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if is_hidden(&path) {
-                continue;
-            }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                subdirs.push(path);
-            } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir()))
-                && is_guide_name(&path)
-            {
-                // A link named like a guide that leads nowhere is kept: reading
-                // it gives a GL000 finding instead of silently losing the guide.
-                out.push(GuideFile {
-                    display: display(&path),
-                    path,
-                });
-            }
+/// The guides of folder `dir` into `out`, its sub-folders into `subdirs`:
+/// from its listing when it is fresh, else read (and its listing kept).
+fn visit(
+    dir: &Path,
+    key: Option<String>,
+    walker: Option<&Walker>,
+    out: &mut Vec<GuideFile>,
+    subdirs: &mut Vec<Folder>,
+) {
+    let (Some(w), Some(key)) = (walker, key) else {
+        list_folder(dir, None, out, subdirs);
+        return;
+    };
+    let Some(stamp) = DirStamp::read(dir) else {
+        list_folder(dir, Some(&key), out, subdirs);
+        return;
+    };
+    if let Some(listing) = w.listings.fresh(&key, &stamp) {
+        for name in &listing.guides {
+            let path = dir.join(name);
+            out.push(GuideFile {
+                display: display(&path),
+                path,
+            });
         }
+        for name in &listing.subdirs {
+            subdirs.push((dir.join(name), Some(format!("{key}/{name}"))));
+        }
+        if let Ok(mut visited) = w.visited.lock() {
+            visited.fresh.push(key);
+        }
+        return;
     }
+    let listing = list_folder(dir, Some(&key), out, subdirs);
+    if let Some((guides, names)) = listing
+        && w.listings.keepable(&stamp)
+        && let Ok(mut visited) = w.visited.lock()
+    {
+        let listing = Listing {
+            stamp,
+            guides,
+            subdirs: names,
+        };
+        visited.read.push((key, listing));
+    }
+}
+
+/// The guides of folder `dir` into `out`, its sub-folders into `subdirs`
+/// (with their keys under `key`). Returns the names of its guides and
+/// sub-folders when the listing can be kept: read whole, UTF-8 names, no
+/// symbolic link.
+fn list_folder(
+    dir: &Path,
+    key: Option<&str>,
+    out: &mut Vec<GuideFile>,
+    subdirs: &mut Vec<Folder>,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return None;
+    };
+    let mut keepable = key.is_some();
+    let mut guides = Vec::new();
+    let mut names = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else {
+            keepable = false;
+            continue;
+        };
+        let path = entry.path();
+        if is_hidden(&path) {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            keepable = false;
+            continue;
+        };
+        let name = entry.file_name().into_string().ok();
+        if kind.is_dir() {
+            let child = match (key, &name) {
+                (Some(key), Some(name)) => Some(format!("{key}/{name}")),
+                _ => None,
+            };
+            if keepable {
+                match &name {
+                    Some(name) => names.push(name.clone()),
+                    None => keepable = false,
+                }
+            }
+            subdirs.push((path, child));
+        } else if (kind.is_file() || (kind.is_symlink() && !path.is_dir())) && is_guide_name(&path)
+        {
+            // A link named like a guide that leads nowhere is kept: reading
+            // it gives a GL000 finding instead of silently losing the guide.
+            if keepable {
+                match &name {
+                    Some(name) if kind.is_file() => guides.push(name.clone()),
+                    _ => keepable = false,
+                }
+            }
+            out.push(GuideFile {
+                display: display(&path),
+                path,
+            });
+        }
+        keepable &= !kind.is_symlink();
+    }
+    keepable.then_some((guides, names))
 }
 
 #[cfg(test)]
@@ -205,6 +347,139 @@ mod tests {
                 PathBuf::from("a/guide.fr-fr.md")
             ]
         );
+    }
+
+    /// Guide names found under `root`, relative.
+    fn names(found: &[GuideFile], root: &Path) -> Vec<String> {
+        found
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_folders_are_taken_from_their_listing_and_changed_ones_read() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a/images")).unwrap();
+        fs::write(root.join("a/guide.fr-fr.md"), "x").unwrap();
+        fs::write(root.join("a/images/i.png"), "x").unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        // As if the run started a minute from now: every folder is settled.
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let open = || Some(Listings::open(&cache).started_at(later));
+        let first = discover_listed(&paths, open()).unwrap();
+        assert_eq!(names(&first, &root), ["a/guide.fr-fr.md"]);
+        assert!(cache.join(crate::listings::FILE).is_file());
+        // The shortcut fires: a listing whose stamp still matches is believed
+        // (here a forged one, naming a guide that is not there).
+        let key = crate::corpus::paths::Absolutizer::new()
+            .absolute(&root.join("a"))
+            .to_string_lossy()
+            .into_owned();
+        let forged = Listing {
+            stamp: DirStamp::read(&root.join("a")).unwrap(),
+            guides: vec!["guide.fr-fr.md".into(), "ghost.md".into()],
+            subdirs: vec!["images".into()],
+        };
+        let visited = Visited {
+            fresh: Vec::new(),
+            read: vec![(key.clone(), forged)],
+        };
+        Listings::open(&cache).save(&[key], visited).unwrap();
+        let forged = discover_listed(&paths, open()).unwrap();
+        assert_eq!(
+            names(&forged, &root),
+            ["a/ghost.md", "a/guide.fr-fr.md"],
+            "the listing was used"
+        );
+        // ...and does not fire once the folder changes: a guide added, one
+        // renamed, a new folder, a guide dropped into `images/`.
+        fs::write(root.join("a/guide.en-gb.md"), "x").unwrap();
+        fs::rename(root.join("a/guide.fr-fr.md"), root.join("a/guide.fr-ca.md")).unwrap();
+        fs::create_dir_all(root.join("b")).unwrap();
+        fs::write(root.join("b/guide.de-de.md"), "x").unwrap();
+        fs::write(root.join("a/images/stray.md"), "x").unwrap();
+        let after = discover_listed(&paths, open()).unwrap();
+        assert_eq!(
+            names(&after, &root),
+            [
+                "a/guide.en-gb.md",
+                "a/guide.fr-ca.md",
+                "a/images/stray.md",
+                "b/guide.de-de.md"
+            ]
+        );
+        // A guide deleted: gone at once.
+        fs::remove_file(root.join("b/guide.de-de.md")).unwrap();
+        let again = discover_listed(&paths, open()).unwrap();
+        assert_eq!(again.len(), 3);
+        assert!(!names(&again, &root).contains(&"b/guide.de-de.md".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn recently_modified_folders_are_always_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("a/g.md"), "x").unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        // The folders were modified just now: no listing is kept...
+        discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
+        assert!(!cache.join(crate::listings::FILE).exists());
+        // ...and a forged one, with the right stamp, is not believed.
+        let key = crate::corpus::paths::Absolutizer::new()
+            .absolute(&root.join("a"))
+            .to_string_lossy()
+            .into_owned();
+        let forged = Listing {
+            stamp: DirStamp::read(&root.join("a")).unwrap(),
+            guides: vec!["ghost.md".into()],
+            subdirs: Vec::new(),
+        };
+        let visited = Visited {
+            fresh: Vec::new(),
+            read: vec![(key.clone(), forged)],
+        };
+        Listings::open(&cache).save(&[key], visited).unwrap();
+        let found = discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
+        assert_eq!(names(&found, &root), ["a/g.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_holding_links_are_never_kept() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("target.md"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("target.md"), root.join("a/link.md")).unwrap();
+        let paths = [root.to_string_lossy().to_string()];
+        let later = SystemTime::now() + Duration::from_secs(60);
+        discover_listed(&paths, Some(Listings::open(&cache).started_at(later))).unwrap();
+        let listings = Listings::open(&cache).started_at(later);
+        let key = |p: &str| {
+            crate::corpus::paths::Absolutizer::new()
+                .absolute(&root.join(p))
+                .to_string_lossy()
+                .into_owned()
+        };
+        let stamp = |p: &str| DirStamp::read(&root.join(p)).unwrap();
+        assert!(listings.fresh(&key("a"), &stamp("a")).is_none());
+        assert!(listings.fresh(&key(""), &stamp("")).is_some());
     }
 
     #[test]

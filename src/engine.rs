@@ -4,7 +4,8 @@
 //! has findings (the reporter needs it for snippets); everything else is
 //! dropped as soon as the guide is checked.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -138,9 +139,23 @@ impl Engine {
             summaries.push(summary);
             suppressions.push(suppression);
         }
-        let index = self.load_details(&mut summaries, report);
-        let ctx =
-            CorpusContext::new(&summaries, &self.config, self.spec.as_ref()).with_focus(report);
+        // In changed-files mode, the cached guides' votes come counted.
+        let prior = match (report, cache.as_deref_mut().and_then(Cache::take_votes)) {
+            (Some(_), Some(table)) => {
+                let mut file_of = vec![None; table.entries as usize];
+                for (i, s) in summaries.iter().enumerate() {
+                    if let Some(slot) = s.cached.and_then(|o| file_of.get_mut(o as usize)) {
+                        *slot = Some(i);
+                    }
+                }
+                Some(corpus::consistency::PriorVotes { table, file_of })
+            }
+            _ => None,
+        };
+        let index = self.load_details(&mut summaries, report, prior.is_some());
+        let ctx = CorpusContext::new(&summaries, &self.config, self.spec.as_ref())
+            .with_focus(report)
+            .with_prior(prior.as_ref());
         let ctx = match index {
             Some(index) => ctx.with_index(index),
             None => ctx,
@@ -174,21 +189,45 @@ impl Engine {
         &self,
         summaries: &mut [GuideSummary],
         report: Option<&[bool]>,
+        counted: bool,
     ) -> Option<crate::corpus::links::Index> {
-        if report.is_none() {
-            summaries
-                .par_iter_mut()
-                .for_each(GuideSummary::load_details);
+        let Some(focus) = report else {
+            summaries.par_iter_mut().for_each(GuideSummary::load_all);
             return None;
-        }
+        };
         let (needed, index) = CorpusContext::new(summaries, &self.config, self.spec.as_ref())
             .with_focus(report)
             .focus_neighbours();
-        for i in needed {
+        for &i in &needed {
             if let Some(s) = summaries.get_mut(i) {
-                s.load_details();
+                s.load_all();
             }
         }
+        // The facts the corpus pass counts besides: the guides of the focused
+        // guides' folders (translations) and, unless their votes come
+        // `counted`, of their products (the consensus votes).
+        fn product_id<'a>(spec: Option<&'a Spec>, s: &GuideSummary) -> &'a str {
+            corpus::consistency::product_of(spec, s).map_or("", |p| p.id.as_str())
+        }
+        let spec = self.spec.as_ref();
+        let product = |s: &GuideSummary| product_id(spec, s);
+        let folder = |s: &GuideSummary| Path::new(&s.path).parent().map(Path::to_path_buf);
+        let focused = || {
+            summaries
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| focus.get(*i).copied().unwrap_or(false))
+                .map(|(_, s)| s)
+        };
+        let products: HashSet<&str> = focused().map(product).collect();
+        let folders: HashSet<Option<PathBuf>> = focused().map(folder).collect();
+        summaries
+            .par_iter_mut()
+            .filter(|s| {
+                s.deferred_facts.is_some()
+                    && ((!counted && products.contains(product(s))) || folders.contains(&folder(s)))
+            })
+            .for_each(GuideSummary::load_facts);
         Some(index)
     }
 
@@ -581,11 +620,16 @@ fn try_read(index: usize, path: &Path) -> Result<String, Read> {
             "split the guide, or exclude the file",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let (message, help) = describe_open_error(path, &e);
-        fail(String::new(), 0, message, help)
-    })?;
-    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+    // One open and one read into a buffer of the size just found (no second
+    // `stat`, no reallocation).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
+        .map_err(|e| {
+            let (message, help) = describe_open_error(path, &e);
+            fail(String::new(), 0, message, help)
+        })?;
+    if let Some(nul) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = prefix.len();
         return Err(fail(

@@ -20,6 +20,7 @@ pub mod engine;
 pub mod extract;
 pub mod fix;
 pub mod guide;
+pub mod listings;
 pub mod report;
 pub mod rules;
 pub mod select;

@@ -242,3 +242,89 @@ fn a_corrupt_cache_file_is_a_miss_not_a_failure() {
     assert_eq!(stdout(&again), stdout(&first));
     assert_eq!(again.status.code(), first.status.code());
 }
+
+/// Dates the folder `path` an hour ago (its change time stays now).
+#[cfg(unix)]
+fn age_dir(path: &Path) {
+    let dir = fs::File::open(path).unwrap();
+    dir.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+}
+
+/// Dates every folder under `root` (itself included) an hour ago.
+#[cfg(unix)]
+fn age_dirs(root: &Path) {
+    for entry in fs::read_dir(root).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() && entry.file_name() != ".git" {
+            age_dirs(&entry.path());
+        }
+    }
+    age_dir(root);
+}
+
+#[cfg(unix)]
+#[test]
+fn guides_added_deleted_or_renamed_outside_git_are_seen_with_a_warm_cache() {
+    let dir = corpus_repo();
+    let root = dir.path();
+    let emails = root.join("pages/web/emails");
+    let args = ["check", ".", "--changed-since", "HEAD", "--format", "json"];
+    let same_as_uncached = |what: &str| {
+        let warm = run(root, &args);
+        let uncached = run(root, &[&args[..], &["--no-cache"]].concat());
+        assert_eq!(stdout(&warm), stdout(&uncached), "{what}");
+        assert_eq!(warm.status.code(), uncached.status.code(), "{what}");
+        stdout(&warm)
+    };
+    // Folders and guides an hour old: the first run keeps their listings.
+    age_dirs(root);
+    run(root, &args);
+    assert!(root.join(".guidelint_cache/listings.bin").is_file());
+    same_as_uncached("warm, nothing changed");
+
+    // A new guide (untracked: a changed guide) in an existing folder, with
+    // the slug of another guide; its folder dated back to an hour ago.
+    let roundcube = fs::read_to_string(emails.join("email_roundcube/guide.fr-fr.md")).unwrap();
+    fs::write(emails.join("email_owa/guide.fr-ca.md"), &roundcube).unwrap();
+    age(&emails.join("email_owa/guide.fr-ca.md"));
+    age_dir(&emails.join("email_owa"));
+    let out = same_as_uncached("a guide added");
+    assert!(out.contains("email_owa/guide.fr-ca.md"), "{out}");
+
+    // A new folder with a guide.
+    fs::create_dir_all(emails.join("brand_new")).unwrap();
+    fs::write(emails.join("brand_new/guide.fr-fr.md"), &roundcube).unwrap();
+    age_dirs(&emails);
+    let out = same_as_uncached("a folder added");
+    assert!(out.contains("brand_new/guide.fr-fr.md"), "{out}");
+
+    // Renamed and deleted outside git: the old names are gone.
+    fs::rename(
+        emails.join("brand_new/guide.fr-fr.md"),
+        emails.join("brand_new/guide.fr-be.md"),
+    )
+    .unwrap();
+    fs::remove_file(emails.join("email_owa/guide.fr-ca.md")).unwrap();
+    age_dirs(&emails);
+    let out = same_as_uncached("a guide renamed, one deleted");
+    assert!(out.contains("brand_new/guide.fr-be.md"), "{out}");
+    assert!(!out.contains("brand_new/guide.fr-fr.md"), "{out}");
+    assert!(!out.contains("email_owa/guide.fr-ca.md"), "{out}");
+
+    // A cached guide edited to the same size, not reported: what the
+    // changed guide is compared with changes all the same.
+    let before = same_as_uncached("before the edit");
+    let dup = emails.join("dup_a/guide.fr-fr.md");
+    let text = fs::read_to_string(&dup).unwrap();
+    let edited = text.replacen(
+        "slug: configuration-outlook-2016 #",
+        "slug: utilisation-roundcube      #",
+        1,
+    );
+    assert_eq!(edited.len(), text.len());
+    fs::write(&dup, edited).unwrap();
+    age(&dup);
+    let after = same_as_uncached("a guide edited, same size");
+    assert_ne!(after, before, "the changed guide now shares its slug");
+}

@@ -33,6 +33,10 @@ pub struct Anchor {
 
 /// A heading's text without attribute lists, and the id of a trailing `{: #id}` if any.
 pub fn heading_text(raw: &str) -> (String, Option<String>) {
+    if !raw.contains('{') {
+        // Every attribute list starts with a brace: most headings have none.
+        return (raw.to_string(), None);
+    }
     let mut explicit = None;
     for m in ATTR_LIST.find_iter(raw) {
         if m.end() == raw.trim_end().len()

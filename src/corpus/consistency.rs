@@ -60,7 +60,7 @@ pub struct FactSummary {
 }
 
 /// Where a fact belongs, whatever its value: two facts of one slot must agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Slot {
     /// What the fact is.
     pub kind: FactKind,
@@ -143,7 +143,9 @@ impl Slot {
 /// A guide's facts and what attributes it to a product, kept for the corpus pass.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GuideFacts {
-    /// The facts, in document order.
+    /// The facts, in document order (cached apart, see
+    /// [`GuideSummary::deferred_facts`](super::GuideSummary::deferred_facts)).
+    #[serde(skip)]
     pub items: Vec<FactSummary>,
     /// The spec product the guide is attributed to (index in
     /// [`Spec::products`]), decided in the per-guide pass.
@@ -306,13 +308,24 @@ impl Votes {
         wanted: Option<&HashSet<(&str, Slot)>>,
     ) -> Votes {
         let mut votes = Votes::default();
+        Self::count_guides(&mut votes, summaries.iter(), spec, wanted);
+        votes
+    }
+
+    /// Adds the votes of `summaries` to `votes` (see [`Votes::count_slots`]).
+    fn count_guides<'s>(
+        votes: &mut Votes,
+        summaries: impl Iterator<Item = &'s GuideSummary>,
+        spec: Option<&Spec>,
+        wanted: Option<&HashSet<(&str, Slot)>>,
+    ) {
         // The wanted slots by product: a guide of another product is skipped
         // whole, and a fact's slot is looked up in a short list.
         let mut by_product: HashMap<&str, Vec<Slot>> = HashMap::new();
         for (product, slot) in wanted.into_iter().flatten() {
             by_product.entry(product).or_default().push(*slot);
         }
-        for s in summaries.iter().filter(|s| s.readable) {
+        for s in summaries.filter(|s| s.readable) {
             let product = product_of(spec, s).map(|p| p.id.as_str()).unwrap_or("");
             let wanted_here = match wanted {
                 Some(_) => match by_product.get(product) {
@@ -345,6 +358,68 @@ impl Votes {
                 }
             }
         }
+    }
+
+    /// [`Votes::count_slots`] for the `wanted` slots, where the summaries
+    /// taken from the cache ([`GuideSummary::cached`] set) vote from `prior`'s
+    /// table, counted when the cache was written: their facts need not be
+    /// decoded. The result is the same.
+    pub fn count_with_prior(
+        summaries: &[GuideSummary],
+        spec: Option<&Spec>,
+        wanted: &HashSet<(&str, Slot)>,
+        prior: &PriorVotes,
+    ) -> Votes {
+        let mut votes = Votes::default();
+        let fresh = summaries.iter().filter(|s| s.cached.is_none());
+        Self::count_guides(&mut votes, fresh, spec, Some(wanted));
+        let mut touched: Vec<(&str, Slot, &CompactString)> = Vec::new();
+        for entry in &prior.table.slots {
+            let product = spec
+                .and_then(|spec| spec.products.get(entry.product?))
+                .map_or("", |p| p.id.as_str());
+            if !wanted.contains(&(product, entry.slot)) {
+                continue;
+            }
+            for (value, ordinals) in &entry.values {
+                let voters = ordinals
+                    .iter()
+                    .filter_map(|&o| prior.file_of.get(o as usize).copied().flatten());
+                let mut voters = voters.peekable();
+                if voters.peek().is_none() {
+                    continue;
+                }
+                let slots = votes.counts.entry(product.to_string()).or_default();
+                let tally = slots.entry(entry.slot).or_default();
+                tally
+                    .entry(value.clone())
+                    .or_insert_with(|| (Vec::new(), String::new()))
+                    .0
+                    .extend(voters);
+                touched.push((product, entry.slot, value));
+            }
+        }
+        for (product, slot, value) in touched {
+            let Some((guides, shown)) = votes
+                .counts
+                .get_mut(product)
+                .and_then(|slots| slots.get_mut(&slot))
+                .and_then(|tally| tally.get_mut(value))
+            else {
+                continue;
+            };
+            guides.sort_unstable();
+            guides.dedup();
+            // The value as the first guide giving it writes it first.
+            if let Some(first) = guides.first().and_then(|&i| summaries.get(i))
+                && first.cached.is_some()
+            {
+                let items = first.fact_items();
+                if let Some(f) = items.iter().find(|f| f.slot() == slot && f.value == *value) {
+                    *shown = f.shown().to_string();
+                }
+            }
+        }
         votes
     }
 
@@ -372,6 +447,80 @@ impl Votes {
         let second = ranked.get(1).map(|r| r.2).unwrap_or(0);
         (top.2 >= MIN_SUPPORT && top.2 > 2 * second).then(|| top.clone())
     }
+}
+
+/// The votes of the guides of a cache file, counted when it was written: for
+/// each (product index, single-valued slot), each normalized value with the
+/// guides (entry ordinals in the file, ascending) that give it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VoteTable {
+    /// How many entries the table counted (the file's entries).
+    pub entries: u32,
+    /// The slots.
+    pub slots: Vec<TableSlot>,
+}
+
+/// One slot of a [`VoteTable`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableSlot {
+    /// The product index of the voting guides.
+    pub product: Option<usize>,
+    /// The slot.
+    pub slot: Slot,
+    /// Each value and its voters (entry ordinals, ascending).
+    pub values: Vec<(CompactString, Vec<u32>)>,
+}
+
+impl VoteTable {
+    /// Counts the facts of `guides`, in ordinal order: each votes once per
+    /// value of each single-valued slot, like [`Votes::count`].
+    pub fn count<'g>(
+        entries: u32,
+        guides: impl Iterator<Item = (u32, Option<usize>, &'g [FactSummary])>,
+    ) -> Self {
+        type Values = HashMap<CompactString, Vec<u32>>;
+        let mut slots: HashMap<(Option<usize>, Slot), Values> = HashMap::new();
+        for (ordinal, product, items) in guides {
+            for f in items {
+                let slot = f.slot();
+                if !single_valued(&slot) {
+                    continue;
+                }
+                let voters = slots
+                    .entry((product, slot))
+                    .or_default()
+                    .entry(f.value.clone())
+                    .or_default();
+                if voters.last() != Some(&ordinal) {
+                    voters.push(ordinal);
+                }
+            }
+        }
+        let mut slots: Vec<TableSlot> = slots
+            .into_iter()
+            .map(|((product, slot), values)| {
+                let mut values: Vec<(CompactString, Vec<u32>)> = values.into_iter().collect();
+                values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                TableSlot {
+                    product,
+                    slot,
+                    values,
+                }
+            })
+            .collect();
+        slots.sort_unstable_by_key(|t| (t.product, t.slot));
+        VoteTable { entries, slots }
+    }
+}
+
+/// A [`VoteTable`] and, for each of its entry ordinals, the file index of
+/// the run's guide whose summary is that entry (taken from the cache).
+#[derive(Debug, Clone, Default)]
+pub struct PriorVotes {
+    /// The table.
+    pub table: VoteTable,
+    /// Ordinal → file index.
+    pub file_of: Vec<Option<usize>>,
 }
 
 /// The draft spec `guidelint spec infer` prints: for each slot the value most
@@ -506,6 +655,94 @@ mod tests {
             ssl: Some(ssl),
             span: 0..3,
         }
+    }
+
+    fn host(h: &str) -> FactSummary {
+        FactSummary {
+            kind: FactKind::Host,
+            value: h.to_ascii_lowercase().into(),
+            written: (h != h.to_ascii_lowercase()).then(|| h.into()),
+            protocol: None,
+            direction: Some(Direction::Incoming),
+            ssl: None,
+            span: 0..3,
+        }
+    }
+
+    /// Every wanted slot's ranking, as GL302 reads it.
+    fn rankings(
+        votes: &Votes,
+        wanted: &HashSet<(&str, Slot)>,
+    ) -> Vec<Vec<(String, String, usize)>> {
+        let mut wanted: Vec<&(&str, Slot)> = wanted.iter().collect();
+        wanted.sort();
+        wanted
+            .iter()
+            .map(|(p, slot)| votes.ranked(p, slot))
+            .collect()
+    }
+
+    #[test]
+    fn cached_votes_count_as_the_facts_would() {
+        // The cache was written with guides 0..6 (ordinals 0..6); guide 2 was
+        // deleted since, guide 3 changed (read again), guide 6 is new.
+        let facts: Vec<Vec<FactSummary>> = vec![
+            vec![port(993, true), host("Mail.Example.com")],
+            vec![port(993, true), port(993, true), host("mail.example.com")],
+            vec![port(143, true)],
+            vec![port(993, true), host("MAIL.example.com")],
+            vec![port(143, true), host("other.example.com")],
+            vec![port(993, true), host("mail.example.com")],
+        ];
+        let table = VoteTable::count(
+            6,
+            facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i as u32, None, f.as_slice())),
+        );
+        // The run: deleted guide 2 is gone, so ordinals 3.. are files 2..
+        let mut summaries: Vec<GuideSummary> = Vec::new();
+        let mut file_of = vec![None; 6];
+        for (ordinal, items) in facts.iter().enumerate() {
+            if ordinal == 2 {
+                continue;
+            }
+            let file = summaries.len();
+            let mut s = summary(file, &format!("g{file}.md"), items.clone());
+            if ordinal == 3 {
+                // Changed: its new facts, no ordinal.
+                s.facts.items = vec![port(143, true), host("Mail.example.COM")];
+            } else {
+                s.cached = Some(ordinal as u32);
+                file_of[ordinal] = Some(file);
+            }
+            summaries.push(s);
+        }
+        let new = summary(5, "g5.md", vec![port(143, true), host("mail.example.com")]);
+        summaries.push(new);
+        let wanted: HashSet<(&str, Slot)> = [("", port(993, true).slot()), ("", host("x").slot())]
+            .into_iter()
+            .collect();
+        let prior = PriorVotes { table, file_of };
+        let direct = Votes::count_slots(&summaries, None, Some(&wanted));
+        let with_prior = Votes::count_with_prior(&summaries, None, &wanted, &prior);
+        assert_eq!(rankings(&with_prior, &wanted), rankings(&direct, &wanted));
+        // The value as first written comes from the first guide giving it,
+        // whether it was cached or read.
+        let hosts = with_prior.ranked("", &host("x").slot());
+        assert_eq!(
+            hosts[0],
+            ("Mail.Example.com".into(), "mail.example.com".into(), 5)
+        );
+        // A cached guide's facts are read (from its deferred bytes) only for that.
+        summaries[0].facts.items.clear();
+        summaries[0].deferred_facts = Some(crate::corpus::summary::Deferred {
+            bytes: std::sync::Arc::new(postcard::to_stdvec(&facts[0]).unwrap()),
+            range: 0..postcard::to_stdvec(&facts[0]).unwrap().len(),
+        });
+        let deferred = Votes::count_with_prior(&summaries, None, &wanted, &prior);
+        assert_eq!(rankings(&deferred, &wanted), rankings(&direct, &wanted));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! of each guide resolves to. Built once per run, on first use.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -101,10 +102,36 @@ pub struct Index {
     pub links: Vec<Vec<Resolution>>,
     /// Which local paths exist on disk.
     exists: HashMap<PathBuf, bool>,
-    by_path: HashMap<PathBuf, usize>,
-    by_dir: HashMap<PathBuf, Vec<usize>>,
-    by_site_folder: HashMap<String, Vec<usize>>,
-    by_slug: HashMap<String, Vec<usize>>,
+    /// Each guide's absolute path.
+    files: Vec<PathBuf>,
+    /// The guides by the hash of their path, folder, site folder and slug:
+    /// no copy of the keys (twenty thousand guides, four keys each).
+    by_path: Lookup,
+    by_dir: Lookup,
+    by_site_folder: Lookup,
+    by_slug: Lookup,
+    hasher: RandomState,
+}
+
+/// Guides by the hash of a key: (hash, guide) pairs, sorted. Lookups compare
+/// the keys of the guides found (hashes may collide).
+#[derive(Debug, Default)]
+struct Lookup(Vec<(u64, usize)>);
+
+impl Lookup {
+    fn new(mut pairs: Vec<(u64, usize)>) -> Lookup {
+        pairs.sort_unstable();
+        Lookup(pairs)
+    }
+
+    /// The guides whose key has `hash`, in run order.
+    fn get(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|(h, _)| *h < hash);
+        self.0[start..]
+            .iter()
+            .take_while(move |(h, _)| *h == hash)
+            .map(|(_, i)| *i)
+    }
 }
 
 impl Index {
@@ -152,29 +179,36 @@ impl Index {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| common.clone()))
             .collect();
+        let hasher = RandomState::new();
+        let hashed = |key: Option<&str>, i: usize| key.map(|k| (hasher.hash_one(k), i));
+        type Pairs = Vec<(u64, usize)>;
+        let (by_path, by_dir): (Pairs, Pairs) = files
+            .par_iter()
+            .zip(&dirs)
+            .enumerate()
+            .map(|(i, (f, d))| ((hasher.hash_one(f), i), (hasher.hash_one(d), i)))
+            .unzip();
+        let by_site_folder = summaries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| hashed(s.layout.site_folder.as_deref(), i))
+            .collect();
+        let by_slug = summaries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| hashed(s.slug.as_ref().map(|l| l.value.as_str()), i))
+            .collect();
         let mut index = Index {
             dirs,
             roots,
+            files,
+            by_path: Lookup::new(by_path),
+            by_dir: Lookup::new(by_dir),
+            by_site_folder: Lookup::new(by_site_folder),
+            by_slug: Lookup::new(by_slug),
+            hasher,
             ..Index::default()
         };
-        for (i, s) in summaries.iter().enumerate() {
-            index.by_path.insert(files[i].clone(), i);
-            index
-                .by_dir
-                .entry(index.dirs[i].clone())
-                .or_default()
-                .push(i);
-            if let Some(folder) = &s.layout.site_folder {
-                index
-                    .by_site_folder
-                    .entry(folder.clone())
-                    .or_default()
-                    .push(i);
-            }
-            if let Some(slug) = &s.slug {
-                index.by_slug.entry(slug.value.clone()).or_default().push(i);
-            }
-        }
         let pattern = url_pattern.and_then(UrlPattern::new);
         let links: Vec<Vec<Resolution>> = summaries
             .par_iter()
@@ -211,13 +245,28 @@ impl Index {
         self.exists.get(path).copied().unwrap_or(false)
     }
 
-    /// The guides sharing the folder of guide `i` (itself included).
-    pub fn folder_of(&self, i: usize) -> &[usize] {
-        self.dirs
-            .get(i)
-            .and_then(|d| self.by_dir.get(d))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// The guides sharing the folder of guide `i` (itself included), in run order.
+    pub fn folder_of(&self, i: usize) -> Vec<usize> {
+        match self.dirs.get(i) {
+            Some(d) => self.in_dir(d),
+            None => Vec::new(),
+        }
+    }
+
+    /// The guides in folder `dir`, in run order.
+    fn in_dir(&self, dir: &Path) -> Vec<usize> {
+        self.by_dir
+            .get(self.hasher.hash_one(dir))
+            .filter(|&j| self.dirs[j] == dir)
+            .collect()
+    }
+
+    /// The guides of site folder `key`, in run order.
+    fn in_site_folder(&self, summaries: &[GuideSummary], key: &str) -> Vec<usize> {
+        self.by_site_folder
+            .get(self.hasher.hash_one(key))
+            .filter(|&j| summaries[j].layout.site_folder.as_deref() == Some(key))
+            .collect()
     }
 
     fn resolve(
@@ -241,10 +290,13 @@ impl Index {
         let root = &self.roots[from];
         if let Some(site) = target.strip_prefix('/') {
             let key = site.trim_end_matches('/');
-            if !link.image
-                && let Some(found) = self.by_site_folder.get(key)
-            {
-                return pick_locale(summaries, found, locale)
+            let found = if link.image {
+                Vec::new()
+            } else {
+                self.in_site_folder(summaries, key)
+            };
+            if !found.is_empty() {
+                return pick_locale(summaries, &found, locale)
                     .map(Resolution::Guide)
                     .unwrap_or_else(|| not_in_folder(locale, &target));
             }
@@ -275,13 +327,19 @@ impl Index {
         if image {
             return Resolution::Local(path);
         }
-        if let Some(&i) = self.by_path.get(&path) {
+        // The last guide of that path, as a map filled in run order would give.
+        if let Some(i) = self
+            .by_path
+            .get(self.hasher.hash_one(&path))
+            .filter(|&j| self.files[j] == path)
+            .last()
+        {
             return Resolution::Guide(i);
         }
-        if let Some(found) = self.by_dir.get(&path) {
+        let found = self.in_dir(&path);
+        if !found.is_empty() {
             let translations: Vec<usize> = found
-                .iter()
-                .copied()
+                .into_iter()
                 .filter(|&i| summaries[i].layout.translation)
                 .collect();
             if !translations.is_empty() {
@@ -318,9 +376,10 @@ impl Index {
         };
         let candidates: Vec<usize> = self
             .by_slug
-            .get(&url.slug)
-            .map(|v| v.iter().filter(matches).copied().collect())
-            .unwrap_or_default();
+            .get(self.hasher.hash_one(url.slug.as_str()))
+            .filter(|&j| summaries[j].slug.as_ref().map(|l| l.value.as_str()) == Some(&url.slug))
+            .filter(|j| matches(&j))
+            .collect();
         let own = summaries[from].layout.locale.as_deref();
         match pick_locale(summaries, &candidates, own).or(candidates.first().copied()) {
             Some(i) => Resolution::Guide(i),

@@ -34,6 +34,7 @@ pub struct CorpusContext<'a> {
     pub spec: Option<&'a Spec>,
     /// In changed-files mode, the guides whose findings are reported.
     focus: Option<&'a [bool]>,
+    prior: Option<&'a consistency::PriorVotes>,
     index: OnceLock<links::Index>,
 }
 
@@ -45,6 +46,7 @@ impl<'a> CorpusContext<'a> {
             config,
             spec,
             focus: None,
+            prior: None,
             index: OnceLock::new(),
         }
     }
@@ -54,6 +56,27 @@ impl<'a> CorpusContext<'a> {
     pub fn with_focus(mut self, focus: Option<&'a [bool]>) -> Self {
         self.focus = focus;
         self
+    }
+
+    /// Uses the votes the cache counted for the summaries taken from it
+    /// ([`GuideSummary::cached`]): their facts need not be decoded.
+    pub fn with_prior(mut self, prior: Option<&'a consistency::PriorVotes>) -> Self {
+        self.prior = prior;
+        self
+    }
+
+    /// The votes of every guide for the `wanted` (product id, slot) pairs,
+    /// or for all of them (see [`consistency::Votes::count_slots`]).
+    pub fn votes(
+        &self,
+        wanted: Option<&std::collections::HashSet<(&str, consistency::Slot)>>,
+    ) -> consistency::Votes {
+        match (wanted, self.prior) {
+            (Some(wanted), Some(prior)) => {
+                consistency::Votes::count_with_prior(self.summaries, self.spec, wanted, prior)
+            }
+            _ => consistency::Votes::count_slots(self.summaries, self.spec, wanted),
+        }
     }
 
     /// True when the pass only wants the findings of some guides (changed-files mode).
@@ -85,7 +108,7 @@ impl<'a> CorpusContext<'a> {
             let index = self.index();
             for i in (0..self.summaries.len()).filter(|&i| focus.get(i).copied().unwrap_or(false)) {
                 out.push(i);
-                out.extend_from_slice(index.folder_of(i));
+                out.extend(index.folder_of(i));
                 out.extend(
                     index
                         .links

@@ -31,16 +31,55 @@ impl Absolutizer {
     /// Reads the current folder.
     pub fn new() -> Absolutizer {
         Absolutizer {
-            cwd: std::env::current_dir().ok(),
+            cwd: std::env::current_dir().ok().map(|d| normalize(&d)),
         }
     }
 
     /// `path` made absolute and [normalized](normalize), like [`absolute`].
     pub fn absolute(&self, path: &Path) -> PathBuf {
         match &self.cwd {
-            Some(cwd) if path.is_relative() => normalize(&cwd.join(path)),
+            Some(cwd) if path.is_relative() => {
+                simple_join(cwd, path).unwrap_or_else(|| normalize(&cwd.join(path)))
+            }
             _ => absolute(path),
         }
+    }
+}
+
+/// `normalize(cwd.join(path))` for the common case, in one allocation: a
+/// relative `path` made of plain names after any leading `./` (no `.` or
+/// `..` further on, no doubled or trailing `/`). `cwd` is normalized.
+/// `None` for any other path.
+fn simple_join(cwd: &Path, path: &Path) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let mut rest = path.as_os_str().as_bytes();
+        while let Some(after) = rest.strip_prefix(b"./") {
+            rest = after;
+        }
+        if rest.is_empty() || rest == b"." {
+            return Some(cwd.to_path_buf());
+        }
+        if rest
+            .split(|b| *b == b'/')
+            .any(|part| part.is_empty() || part == b"." || part == b"..")
+        {
+            return None;
+        }
+        let base = cwd.as_os_str().as_bytes();
+        let mut out = Vec::with_capacity(base.len() + 1 + rest.len());
+        out.extend_from_slice(base);
+        if !base.ends_with(b"/") {
+            out.push(b'/');
+        }
+        out.extend_from_slice(rest);
+        Some(PathBuf::from(std::ffi::OsString::from_vec(out)))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (cwd, path);
+        None
     }
 }
 
@@ -170,6 +209,30 @@ pub fn percent_decode(s: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_absolutizer_agrees_with_normalize() {
+        let a = Absolutizer::new();
+        let cwd = std::env::current_dir().unwrap();
+        for p in [
+            "",
+            ".",
+            "./",
+            "././a",
+            "a",
+            "a/b.md",
+            "./pages/x/guide.fr-fr.md",
+            "a//b",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "a/",
+            "./a/b/..",
+            ".hidden/x",
+        ] {
+            assert_eq!(a.absolute(Path::new(p)), normalize(&cwd.join(p)), "{p:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -80,6 +80,15 @@ pub struct GuideSummary {
     /// guide nor in its folder, and theirs are never needed.
     #[serde(skip)]
     pub deferred: Option<Deferred>,
+    /// The facts of a summary read from the cache, still encoded: a
+    /// changed-files run counts only the facts of the changed guides'
+    /// products and folders.
+    #[serde(skip)]
+    pub deferred_facts: Option<Deferred>,
+    /// The summary's ordinal in the cache file it was read from (`None`
+    /// for a summary made by this run); see [`super::consistency::VoteTable`].
+    #[serde(skip)]
+    pub cached: Option<u32>,
     /// Its facts, compact, for the consistency checks.
     pub facts: super::consistency::GuideFacts,
     /// Uses of the spellings of corpus-wide consistency rules (declarative rules).
@@ -130,6 +139,42 @@ impl GuideSummary {
             self.anchors = anchors;
             self.links = links;
         }
+    }
+
+    /// Its facts' items, encoded (postcard).
+    pub fn encode_facts(&self) -> Vec<u8> {
+        match &self.deferred_facts {
+            Some(d) => d.as_bytes().to_vec(),
+            None => postcard::to_stdvec(&self.facts.items).unwrap_or_default(),
+        }
+    }
+
+    /// Decodes its deferred facts, if any (damaged bytes give none).
+    pub fn load_facts(&mut self) {
+        if let Some(d) = self.deferred_facts.take()
+            && let Ok(items) =
+                postcard::from_bytes::<Vec<super::consistency::FactSummary>>(d.as_bytes())
+        {
+            self.facts.items = items;
+        }
+    }
+
+    /// Its facts' items, decoded from the deferred bytes if need be (the
+    /// summary is left as it is).
+    pub fn fact_items(&self) -> std::borrow::Cow<'_, [super::consistency::FactSummary]> {
+        match &self.deferred_facts {
+            Some(d) => std::borrow::Cow::Owned(
+                postcard::from_bytes::<Vec<super::consistency::FactSummary>>(d.as_bytes())
+                    .unwrap_or_default(),
+            ),
+            None => std::borrow::Cow::Borrowed(&self.facts.items),
+        }
+    }
+
+    /// Decodes everything deferred: details and facts.
+    pub fn load_all(&mut self) {
+        self.load_details();
+        self.load_facts();
     }
 
     /// Gives back the spare capacity of its lists: twenty thousand summaries
@@ -215,6 +260,8 @@ pub fn summarize(
         facts: super::consistency::summarize_facts(found.facts, found.product),
         spellings: Vec::new(),
         deferred: None,
+        deferred_facts: None,
+        cached: None,
     };
     summary.shrink();
     summary
@@ -265,7 +312,7 @@ fn link_ref(
     }
     let url_span = text
         .get(span.clone())
-        .and_then(|s| s.rfind(url))
+        .and_then(|s| last_occurrence(s, url))
         .map(|i| span.start + i..span.start + i + url.len())
         .unwrap_or_else(|| span.clone());
     let (before, fragment) = match url.split_once('#') {
@@ -292,6 +339,19 @@ fn link_ref(
     })
 }
 
+/// Where `url` last occurs in the link source `link`: for `[a](url)`, just
+/// before the closing parenthesis (no search needed).
+fn last_occurrence(link: &str, url: &str) -> Option<usize> {
+    if let Some(inner) = link.strip_suffix(')')
+        && inner.ends_with(url)
+        && !url.contains(')')
+    {
+        // No later occurrence fits: it would have to end on the `)`.
+        return Some(inner.len() - url.len());
+    }
+    link.rfind(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +372,20 @@ mod tests {
             found,
             &Config::default(),
         )
+    }
+
+    #[test]
+    fn finds_the_url_in_its_link() {
+        for (link, url) in [
+            ("[a](a)", "a"),
+            ("[x](x \"x\")", "x"),
+            ("[a](b)c)", "b)c"),
+            ("<https://x.example/>", "https://x.example/"),
+            ("[é](é)", "é"),
+        ] {
+            assert_eq!(last_occurrence(link, url), link.rfind(url), "{link}");
+        }
+        assert_eq!(last_occurrence("[a](b)", "c"), None);
     }
 
     #[test]

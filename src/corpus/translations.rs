@@ -7,6 +7,24 @@ use super::CorpusContext;
 /// as the file indexes of its translations in run order.
 pub fn groups(ctx: &CorpusContext<'_>) -> Vec<Vec<usize>> {
     let index = ctx.index();
+    let translation = |j: usize| ctx.summaries[j].layout.translation && ctx.summaries[j].readable;
+    if ctx.is_focused() {
+        // The folders of the focused translations, each once, in the order of
+        // their first translation (as below).
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for j in (0..ctx.summaries.len()).filter(|&j| ctx.focused(j) && translation(j)) {
+            let members: Vec<usize> = index
+                .folder_of(j)
+                .into_iter()
+                .filter(|&k| translation(k))
+                .collect();
+            if members.len() >= 2 && !out.iter().any(|g| g.first() == members.first()) {
+                out.push(members);
+            }
+        }
+        out.sort_by_key(|g| g.first().copied());
+        return out;
+    }
     let mut out = Vec::new();
     for (i, s) in ctx.summaries.iter().enumerate() {
         if !s.layout.translation || !s.readable {
@@ -14,9 +32,8 @@ pub fn groups(ctx: &CorpusContext<'_>) -> Vec<Vec<usize>> {
         }
         let members: Vec<usize> = index
             .folder_of(i)
-            .iter()
-            .copied()
-            .filter(|&j| ctx.summaries[j].layout.translation && ctx.summaries[j].readable)
+            .into_iter()
+            .filter(|&j| translation(j))
             .collect();
         // Each folder once: from its first translation; in changed-files
         // mode, only the folders of the changed guides.

@@ -1,55 +1,179 @@
-//! Which declarative rules may match in a guide at all, decided once per guide.
+//! Which declarative rules may match in which texts of a guide, decided once per guide.
 //!
-//! Most rules match in few guides. Running each rule's prefilter over each
-//! text of each guide is thousands of small searches per guide; running it
-//! once over the guide's texts joined by line breaks rules a rule out with a
-//! single search. It is a filter only: a rule it keeps is still searched text
-//! by text, exactly.
+//! Most rules match in few guides, and in few texts of those. Every match of a
+//! rule holds one of a few literals (extracted from its patterns), so one
+//! search for all the literals over the guide's texts joined by line breaks
+//! (ASCII-lowercased) tells, for each rule, the texts it may match in; the
+//! rule is then searched in those texts only, exactly as before. The literal
+//! search holds the rules that apply to the guide's kind and language only.
+//! It is a filter only: it never changes a hit, only skips texts without any.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, Look};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Look, Repetition,
+};
+
+use std::sync::OnceLock;
 
 use super::compile::CompiledRule;
+use super::model::KindName;
 use super::scan::Segment;
 
 /// The rules a guide may trigger, found in one scan of its texts (plus one per
 /// rule without literals).
 #[derive(Debug, Clone)]
 pub struct GuideFilter {
-    /// One search for the literals every match of a rule starts or ends
-    /// with, for all such rules at once, and the rule of each literal.
-    literals: Option<(AhoCorasick, Vec<usize>)>,
+    /// Per rule: the literals every match starts or ends with (ASCII
+    /// lowercase), when the rule is filtered by them.
+    literals: Vec<Option<Vec<Vec<u8>>>>,
     /// The rules without such literals, with their prefilter regex.
     regexes: Vec<(usize, Regex)>,
     /// Per rule: true when the filter cannot speak for it (it always runs).
     always: Vec<bool>,
+    /// Per rule: the guide kinds and languages it applies to (empty: all).
+    applies: Vec<(Vec<KindName>, Vec<String>)>,
+    /// The languages the rules name, sorted.
+    languages: Vec<String>,
+    /// One literal search per guide profile (kind, language; see
+    /// [`GuideFilter::profile`]) over the literals of the rules that apply to
+    /// it, built when first needed.
+    searchers: Vec<OnceLock<Searcher>>,
 }
 
-/// The literals every match of `hir` starts with, or every match ends with
-/// (whichever are longer), when they are few and long enough to be worth it.
+/// One search for the literals of several rules at once.
+#[derive(Debug, Clone)]
+enum Searcher {
+    /// The automaton (leftmost-longest, over lowercase text) and the rules
+    /// of each pattern.
+    Literals(AhoCorasick, Vec<Vec<usize>>),
+    /// No rule of the profile has literals.
+    Nothing,
+    /// Too big to build: the rules with literals run on every segment.
+    TooBig,
+}
+
+/// The literals every match of `hir` starts with, or every match ends with,
+/// ASCII-lowercased (the search is over ASCII-lowercased text), when they are
+/// few and long enough to be worth it. Of the sets the extractor gives under a
+/// few limits, the one whose shortest literal is longest (up to four bytes)
+/// wins; on a tie, the prefixes, then the smaller set. Literals holding
+/// another of the set are left out: a text holding them holds the other.
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    [ExtractKind::Prefix, ExtractKind::Suffix]
-        .into_iter()
-        .filter_map(|kind| {
-            let seq = Extractor::new().kind(kind).limit_class(32).extract(hir);
-            let lits = seq.literals()?;
-            let shortest = lits.iter().map(|l| l.as_bytes().len()).min()?;
-            (shortest >= 2 && lits.len() <= 1024).then(|| {
-                let bytes: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-                (shortest, bytes)
-            })
+    let hir = fold_ascii_case(hir);
+    let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        for class in [8, 32] {
+            let seq = Extractor::new()
+                .kind(kind.clone())
+                .limit_class(class)
+                .extract(&hir);
+            let Some(lits) = seq.literals() else { continue };
+            let mut bytes: Vec<Vec<u8>> = lits
+                .iter()
+                .map(|l| l.as_bytes().to_ascii_lowercase())
+                .collect();
+            bytes.sort();
+            bytes.dedup();
+            let bytes = minimal(bytes);
+            let Some(shortest) = bytes.iter().map(Vec::len).min() else {
+                continue;
+            };
+            if shortest < 2 || bytes.len() > 1024 {
+                continue;
+            }
+            let prefix = matches!(kind, ExtractKind::Prefix);
+            // Past four bytes a longer literal is hardly rarer, while more
+            // literals make a slower search.
+            let shortest = shortest.min(4);
+            let better = best.as_ref().is_none_or(|(s, p, n, _)| {
+                (shortest, prefix, std::cmp::Reverse(bytes.len())) > (*s, *p, std::cmp::Reverse(*n))
+            });
+            if better {
+                best = Some((shortest, prefix, bytes.len(), bytes));
+            }
+        }
+    }
+    best.map(|(_, _, _, bytes)| bytes)
+}
+
+/// `lits` without the literals that hold another one.
+fn minimal(lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    lits.iter()
+        .filter(|lit| {
+            !lits
+                .iter()
+                .any(|other| other.len() < lit.len() && contains(lit, other))
         })
-        .max_by_key(|(shortest, _)| *shortest)
-        .map(|(_, bytes)| bytes)
+        .cloned()
+        .collect()
+}
+
+/// `hir` with each ASCII capital taken out of the classes that also hold its
+/// small letter (`[eE]` becomes `e`), so that case-insensitive patterns do
+/// not multiply into every capitalisation of their literals.
+///
+/// For every match `m` of `hir` there is a match of the result that reads
+/// the same as `m` once both are ASCII-lowercased, so the lowercased literals
+/// of the result are literals of the lowercased matches of `hir`.
+fn fold_ascii_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut capitals = ClassUnicode::empty();
+            for upper in 'A'..='Z' {
+                let lower = upper.to_ascii_lowercase();
+                let has = |c: char| {
+                    class
+                        .ranges()
+                        .iter()
+                        .any(|r| r.start() <= c && c <= r.end())
+                };
+                if has(upper) && has(lower) {
+                    capitals.push(ClassUnicodeRange::new(upper, upper));
+                }
+            }
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            Hir::class(Class::Unicode(folded))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut capitals = ClassBytes::empty();
+            for upper in b'A'..=b'Z' {
+                let lower = upper.to_ascii_lowercase();
+                let has = |b: u8| {
+                    class
+                        .ranges()
+                        .iter()
+                        .any(|r| r.start() <= b && b <= r.end())
+                };
+                if has(upper) && has(lower) {
+                    capitals.push(ClassBytesRange::new(upper, upper));
+                }
+            }
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            Hir::class(Class::Bytes(folded))
+        }
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(fold_ascii_case(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            sub: Box::new(fold_ascii_case(&cap.sub)),
+            ..cap.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
 }
 
 impl GuideFilter {
     /// The filter for `rules`, or `None` when no rule can use it.
     pub fn new(rules: &[CompiledRule]) -> Option<GuideFilter> {
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut rule_of = Vec::new();
+        let mut literal_sets = vec![None; rules.len()];
         let mut regexes = Vec::new();
         let mut always = vec![true; rules.len()];
         for (i, rule) in rules.iter().enumerate() {
@@ -72,61 +196,223 @@ impl GuideFilter {
             }
             always[i] = false;
             match literals(&hir) {
-                Some(lits) => {
-                    rule_of.extend(std::iter::repeat_n(i, lits.len()));
-                    patterns.extend(lits);
-                }
+                Some(lits) => literal_sets[i] = Some(lits),
                 None => regexes.push((i, prefilter.clone())),
             }
         }
-        let literals = if patterns.is_empty() {
-            None
-        } else {
-            match AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-            {
-                Ok(ac) => Some((ac, rule_of)),
-                Err(_) => {
-                    // Too big for a DFA: every rule runs.
-                    always = vec![true; rules.len()];
-                    None
-                }
-            }
-        };
-        (literals.is_some() || !regexes.is_empty()).then_some(GuideFilter {
-            literals,
+        if literal_sets.iter().all(Option::is_none) && regexes.is_empty() {
+            return None;
+        }
+        let mut languages: Vec<String> = rules
+            .iter()
+            .flat_map(|r| r.languages.iter().cloned())
+            .collect();
+        languages.sort();
+        languages.dedup();
+        let profiles = 2 * (languages.len() + 2);
+        Some(GuideFilter {
+            literals: literal_sets,
             regexes,
             always,
+            applies: rules
+                .iter()
+                .map(|r| (r.kinds.clone(), r.languages.clone()))
+                .collect(),
+            languages,
+            searchers: (0..profiles).map(|_| OnceLock::new()).collect(),
         })
     }
 
-    /// For each rule, whether it may match in `segments`.
-    pub fn candidates(&self, segments: &[Segment<'_>]) -> Vec<bool> {
+    /// The profile of a guide of `kind` in `language`: guides of one profile
+    /// are checked by the same rules.
+    fn profile(&self, kind: KindName, language: Option<&str>) -> usize {
+        let lang = match language {
+            Some(l) => self
+                .languages
+                .iter()
+                .position(|known| known == l)
+                .unwrap_or(self.languages.len()),
+            None => self.languages.len() + 1,
+        };
+        let kind = match kind {
+            KindName::Markdown => 0,
+            KindName::Plaintext => 1,
+        };
+        kind * (self.languages.len() + 2) + lang
+    }
+
+    /// True when rule `rule` checks guides of `kind` in `language` (as
+    /// [`super::RuleSet::check_guide`] decides: a guide of unknown language
+    /// is checked by every rule).
+    fn applies(&self, rule: usize, kind: KindName, language: Option<&str>) -> bool {
+        self.applies.get(rule).is_none_or(|(kinds, languages)| {
+            (kinds.is_empty() || kinds.contains(&kind))
+                && (languages.is_empty()
+                    || language.is_none_or(|l| languages.iter().any(|x| x == l)))
+        })
+    }
+
+    /// The literal search for the rules that apply to guides of `kind` in `language`.
+    fn searcher(&self, kind: KindName, language: Option<&str>) -> &Searcher {
+        let build = || {
+            let sets = self.literals.iter().enumerate().filter_map(|(rule, lits)| {
+                let lits = lits.as_ref()?;
+                self.applies(rule, kind, language).then_some((rule, lits))
+            });
+            let (patterns, rules_of) = patterns(sets);
+            if patterns.is_empty() {
+                return Searcher::Nothing;
+            }
+            match AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+            {
+                Ok(ac) => Searcher::Literals(ac, rules_of),
+                Err(_) => Searcher::TooBig,
+            }
+        };
+        match self.searchers.get(self.profile(kind, language)) {
+            Some(slot) => slot.get_or_init(build),
+            None => &Searcher::TooBig,
+        }
+    }
+
+    /// For each rule, the segments of a guide of `kind` in `language` it may
+    /// match in.
+    ///
+    /// A match of a rule in a segment holds one of the rule's literals inside
+    /// that segment, so the literals found in the joined texts, mapped back to
+    /// the segments they start in, name every segment a literal rule may match
+    /// in; a rule without literals may match in every segment if its
+    /// prefilter matches the joined texts, else in none. Rules that do not
+    /// apply to the guide match nowhere.
+    pub fn candidates(
+        &self,
+        segments: &[Segment<'_>],
+        kind: KindName,
+        language: Option<&str>,
+    ) -> Candidates {
         let len = segments.iter().map(|s| s.text().len() + 1).sum();
         let mut joined = String::with_capacity(len);
+        // Where each segment's text ends in `joined` (a `\n` follows it).
+        let mut ends = Vec::with_capacity(segments.len());
         for s in segments {
             joined.push_str(s.text());
+            ends.push(joined.len());
             joined.push('\n');
         }
-        let mut out = self.always.clone();
-        if let Some((ac, rule_of)) = &self.literals {
-            for m in ac.find_overlapping_iter(&joined) {
-                if let Some(keep) = rule_of
-                    .get(m.pattern().as_usize())
-                    .and_then(|&r| out.get_mut(r))
-                {
-                    *keep = true;
+        let searcher = self.searcher(kind, language);
+        let mut per_rule: Vec<Option<Vec<u32>>> = (0..self.always.len())
+            .map(|rule| {
+                let too_big = matches!(searcher, Searcher::TooBig) && self.literals[rule].is_some();
+                let gated = !(self.always[rule] || too_big);
+                (gated || !self.applies(rule, kind, language)).then(Vec::new)
+            })
+            .collect();
+        for (rule, re) in &self.regexes {
+            if !self.applies(*rule, kind, language) {
+                continue;
+            }
+            if let Some(slot) = per_rule.get_mut(*rule) {
+                *slot = if re.is_match(&joined) {
+                    None
+                } else {
+                    Some(Vec::new())
+                };
+            }
+        }
+        if let Searcher::Literals(ac, rules_of) = searcher {
+            // The literals are lowercase: so is the text searched.
+            joined.make_ascii_lowercase();
+            // Every position where a literal starts: the longest literal found
+            // there names the rules of all the others (see `patterns`).
+            let mut at = 0;
+            while let Some(m) = ac.find(Input::new(&joined).span(at..joined.len())) {
+                at = m.start() + 1;
+                // The segment the match starts in. A match running past its
+                // end (over the line break) still counts for it: a shorter
+                // literal may stop inside, and the filter may keep too much.
+                let seg = ends.partition_point(|&end| end < m.start());
+                if ends.get(seg).is_none_or(|&end| end == m.start()) {
+                    // It starts on a line break: no literal starting there is
+                    // inside a segment.
+                    continue;
+                }
+                let seg = seg as u32;
+                for &rule in rules_of.get(m.pattern().as_usize()).into_iter().flatten() {
+                    if let Some(Some(list)) = per_rule.get_mut(rule)
+                        && list.last() != Some(&seg)
+                    {
+                        list.push(seg);
+                    }
                 }
             }
-        }
-        for (rule, re) in &self.regexes {
-            if let Some(keep) = out.get_mut(*rule) {
-                *keep = re.is_match(&joined);
+            for list in per_rule.iter_mut().flatten() {
+                list.sort_unstable();
+                list.dedup();
             }
         }
-        out
+        Candidates { per_rule }
     }
+}
+
+/// The segments each rule of a guide may match in (see [`GuideFilter::candidates`]).
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// Per rule: the indices of the segments, in order, or `None` for all.
+    per_rule: Vec<Option<Vec<u32>>>,
+}
+
+impl Candidates {
+    /// The segments rule `rule` may match in, in order; `None` when it may
+    /// match in any (an empty list: in none).
+    pub fn segments(&self, rule: usize) -> Option<&[u32]> {
+        self.per_rule.get(rule).and_then(|s| s.as_deref())
+    }
+}
+
+/// The patterns of one literal search over the literal sets of `sets`
+/// (rule, literals), and the rules each pattern stands for.
+///
+/// A rule keeps only its literals that hold none of its other literals (a
+/// text holding the longer one holds the shorter one). The search finds, at
+/// each position, the longest pattern starting there; every other pattern
+/// starting there is a prefix of it, so each pattern also stands for the
+/// rules of its prefixes.
+fn patterns<'a>(
+    sets: impl Iterator<Item = (usize, &'a Vec<Vec<u8>>)>,
+) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut by_pattern: std::collections::BTreeMap<Vec<u8>, Vec<usize>> = Default::default();
+    for (rule, lits) in sets {
+        for lit in lits {
+            let redundant = lits
+                .iter()
+                .any(|other| other.len() < lit.len() && contains(lit, other));
+            if !redundant {
+                by_pattern.entry(lit.clone()).or_default().push(rule);
+            }
+        }
+    }
+    let patterns: Vec<Vec<u8>> = by_pattern.keys().cloned().collect();
+    let rules_of = patterns
+        .iter()
+        .map(|p| {
+            let mut rules: Vec<usize> = by_pattern
+                .iter()
+                .filter(|(q, _)| p.starts_with(q))
+                .flat_map(|(_, rules)| rules.iter().copied())
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
+        })
+        .collect();
+    (patterns, rules_of)
+}
+
+/// True when `needle` occurs in `hay`.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// True when a match of `hir` in one text is also a match in the texts
@@ -163,9 +449,124 @@ mod tests {
         assert!(ac.is_match("ab le"));
         assert!(!ac.is_match("table ronde"));
         let ac = AhoCorasick::new(literals(&hir(r"(?i)e-mails?")).unwrap()).unwrap();
-        assert!(ac.is_match("Adresse E-MAIL"));
+        assert!(ac.is_match("adresse e-mail"));
         assert!(!ac.is_match("emails"));
         // Too short to be worth it: the regex is used.
         assert!(literals(&hir(r"[a-z]+")).is_none());
+    }
+
+    #[test]
+    fn capitals_are_folded_away_before_extraction() {
+        let parsed = |p: &str| {
+            regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(p)
+                .unwrap()
+        };
+        // One literal per spelling instead of one per capitalisation; `ſ`
+        // (which folds to `s`) and the case-sensitive part are kept.
+        let lits = literals(&parsed(r"emails?(?-i:Pro)")).unwrap();
+        let expected: Vec<Vec<u8>> = ["emailpro", "emailspro", "emailſpro"]
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect();
+        assert_eq!(lits, expected);
+        // Classes with capitals only keep them.
+        let folded = fold_ascii_case(&parsed(r"(?-i:[A-Z])x"));
+        assert!(
+            regex::Regex::new(&folded.to_string())
+                .unwrap()
+                .is_match("Qx")
+        );
+    }
+
+    fn segments_of<'a>(guide: &'a crate::guide::Guide, text: &'a str) -> Vec<Segment<'a>> {
+        super::super::scan::segments(guide, text)
+    }
+
+    #[test]
+    fn each_rule_searches_the_segments_holding_its_literals() {
+        let set = crate::declarative::RuleSet::embedded().unwrap();
+        let vocab = crate::vocab::Vocabulary::embedded().unwrap();
+        let text = "# Titre\n\nVotre adresse E-MAIL.\n\nAucun mot ici.\n\nUn autre e-mail\n";
+        let guide = crate::guide::Guide::parse(text, crate::guide::GuideKind::Markdown, &vocab);
+        let segments = segments_of(&guide, text);
+        let filter = GuideFilter::new(set.rules()).unwrap();
+        let candidates = filter.candidates(&segments, KindName::Markdown, Some("fr"));
+        let index = |code: &str| set.rules().iter().position(|r| r.code == code).unwrap();
+        // The French e-mail rule: the second and fourth segments only.
+        assert_eq!(candidates.segments(index("GL511")), Some(&[1, 3][..]));
+        // The English one does not apply to a French guide.
+        assert_eq!(candidates.segments(index("GL521")), Some(&[][..]));
+        // Nothing for a rule whose literals are absent.
+        assert_eq!(candidates.segments(index("GL510")), Some(&[][..]));
+    }
+
+    /// The hits of every rule with the filter equal those without it, on
+    /// every guide of `fixtures/` and, when `GUIDELINT_FILTER_CORPUS` names a
+    /// folder, on its guides too.
+    #[test]
+    fn filtered_hits_equal_unfiltered_hits() {
+        let set = crate::declarative::RuleSet::embedded().unwrap();
+        let vocab = crate::vocab::Vocabulary::embedded().unwrap();
+        let filter = GuideFilter::new(set.rules()).unwrap();
+        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        roots.extend(std::env::var_os("GUIDELINT_FILTER_CORPUS").map(Into::into));
+        let mut stack = roots;
+        let mut guides = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let kind = match path.extension().and_then(|e| e.to_str()) {
+                    Some("md") => crate::guide::GuideKind::Markdown,
+                    Some("txt") => crate::guide::GuideKind::PlainText,
+                    _ => continue,
+                };
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                guides += 1;
+                let guide = crate::guide::Guide::parse(&text, kind, &vocab);
+                let segments = segments_of(&guide, &text);
+                let name = match kind {
+                    crate::guide::GuideKind::Markdown => KindName::Markdown,
+                    crate::guide::GuideKind::PlainText => KindName::Plaintext,
+                };
+                // Every profile, so that rules of other languages are tried too.
+                for language in [None, Some("fr"), Some("en"), Some("de")] {
+                    let candidates = filter.candidates(&segments, name, language);
+                    for (i, rule) in set.rules().iter().enumerate() {
+                        if !filter.applies(i, name, language) {
+                            continue;
+                        }
+                        let all = super::super::scan::hits(rule, &segments);
+                        let only = candidates.segments(i);
+                        let some = super::super::scan::hits_in(rule, &segments, only);
+                        let key = |h: &super::super::scan::Hit| {
+                            (
+                                h.span.clone(),
+                                h.text.clone(),
+                                h.right.clone(),
+                                h.replacement.clone(),
+                                h.spelling,
+                            )
+                        };
+                        assert_eq!(
+                            all.iter().map(key).collect::<Vec<_>>(),
+                            some.iter().map(key).collect::<Vec<_>>(),
+                            "{} {} {language:?}",
+                            path.display(),
+                            rule.code
+                        );
+                    }
+                }
+            }
+        }
+        assert!(guides > 10, "{guides}");
     }
 }

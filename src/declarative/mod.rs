@@ -154,27 +154,27 @@ impl RuleSet {
             GuideKind::Markdown => KindName::Markdown,
             GuideKind::PlainText => KindName::Plaintext,
         };
-        let language = std::cell::OnceCell::new();
+        let language = lang::guide_language(ctx.path, ctx.guide);
         let segments = scan::segments(ctx.guide, ctx.text);
-        let candidates = self.filter.as_ref().map(|f| f.candidates(&segments));
+        let candidates = self
+            .filter
+            .as_ref()
+            .map(|f| f.candidates(&segments, kind, language.as_deref()));
         for (index, rule) in self.rules.iter().enumerate() {
             if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
                 continue;
             }
-            if candidates
-                .as_ref()
-                .is_some_and(|c| !c.get(index).copied().unwrap_or(true))
-            {
+            let only = candidates.as_ref().and_then(|c| c.segments(index));
+            if only.is_some_and(|s| s.is_empty()) {
                 continue;
             }
             if !rule.languages.is_empty()
-                && let Some(lang) =
-                    language.get_or_init(|| lang::guide_language(ctx.path, ctx.guide))
+                && let Some(lang) = &language
                 && !rule.languages.contains(lang)
             {
                 continue;
             }
-            let hits = scan::hits(rule, &segments);
+            let hits = scan::hits_in(rule, &segments, only);
             if hits.is_empty() && rule.min.is_none() {
                 continue;
             }

@@ -5,6 +5,7 @@
 //! from the parsed links, and only code blocks are sliced from the source.
 //! Every hit maps back to a source span.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::compile::{CompiledRule, Matcher};
@@ -29,8 +30,9 @@ pub struct Segment<'a> {
     scope: Scope,
     text: &'a str,
     map: Map<'a>,
-    /// Ranges of `text` that are inline code, computed once for all rules.
-    code: Vec<Range<usize>>,
+    /// Ranges of `text` that are inline code, computed once for all rules
+    /// when a rule first searches the segment.
+    code: OnceCell<Vec<Range<usize>>>,
     /// A link URL: the whole link's source span (its text included).
     link: Option<Span>,
 }
@@ -50,17 +52,21 @@ impl<'a> Segment<'a> {
     }
 
     fn new(scope: Scope, text: &'a str, map: Map<'a>) -> Self {
-        let code = match map {
-            Map::Run(run) => run.code_ranges(),
-            _ => Vec::new(),
-        };
         Segment {
             scope,
             text,
             map,
-            code,
+            code: OnceCell::new(),
             link: None,
         }
+    }
+
+    /// Ranges of `text` that are inline code.
+    fn code(&self) -> &[Range<usize>] {
+        self.code.get_or_init(|| match &self.map {
+            Map::Run(run) => run.code_ranges(),
+            _ => Vec::new(),
+        })
     }
 }
 
@@ -142,11 +148,22 @@ pub struct Hit {
 /// A link whose text repeats its URL (`[http://x/](http://x/)`) is one hit:
 /// the URL's, when the rule reads both.
 pub fn hits(rule: &CompiledRule, segments: &[Segment<'_>]) -> Vec<Hit> {
+    hits_in(rule, segments, None)
+}
+
+/// The hits of `rule` in the segments of `segments` that `only` lists (all
+/// when `None`), as [`hits`] gives them: the segments left out must be ones
+/// the rule cannot match in (see [`super::filter::GuideFilter::candidates`]).
+pub fn hits_in(rule: &CompiledRule, segments: &[Segment<'_>], only: Option<&[u32]>) -> Vec<Hit> {
     let mut out = Vec::new();
     // (link span, index in `out`) of each hit in a link URL.
     let mut in_urls: Vec<(&Span, usize)> = Vec::new();
     let reads_code = rule.scope.contains(&Scope::Code);
-    for seg in segments {
+    let chosen: Box<dyn Iterator<Item = &Segment<'_>>> = match only {
+        Some(list) => Box::new(list.iter().filter_map(|&i| segments.get(i as usize))),
+        None => Box::new(segments.iter()),
+    };
+    for seg in chosen {
         let before = out.len();
         collect(rule, seg, reads_code, &mut out);
         if let Some(link) = &seg.link {
@@ -187,7 +204,7 @@ fn same_address(url: &str, text: &str) -> bool {
 
 /// Adds the hits of `rule` in one segment to `out`.
 fn collect(rule: &CompiledRule, seg: &Segment<'_>, reads_code: bool, out: &mut Vec<Hit>) {
-    let code = &seg.code;
+    let code = seg.code();
     if rule.scope.contains(&seg.scope) {
         let overlaps_code =
             |r: &Range<usize>| code.iter().any(|c| c.start < r.end && r.start < c.end);

@@ -58,13 +58,35 @@ pub enum Split {
 /// huge blocks are refused, not expanded).
 const MAX_YAML_BYTES: usize = 64 * 1024;
 
-/// Finds and parses the front matter at the top of `text`.
-pub fn split(text: &str) -> Split {
+/// Where the front matter's fences put it, before any YAML is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fences {
+    /// No front matter: the body starts at this offset (after a BOM, if any).
+    None { body_start: usize },
+    /// A closed block: the YAML between the fences, the whole block, and the
+    /// body offset after the closing fence.
+    Closed {
+        /// Byte range of the YAML text.
+        yaml_span: Range<usize>,
+        /// Byte range of the block, fences included.
+        span: Range<usize>,
+        /// Where the Markdown body starts.
+        body_start: usize,
+    },
+    /// An opening `---` with no closing fence.
+    Unclosed {
+        /// The opening fence.
+        fence: Range<usize>,
+    },
+}
+
+/// Finds the front matter's fences at the top of `text` (reads no YAML).
+pub fn fences(text: &str) -> Fences {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[bom..];
     let first_end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
     if rest[..first_end].trim_end() != "---" {
-        return Split::None { body_start: bom };
+        return Fences::None { body_start: bom };
     }
     let yaml_start = bom + first_end;
     let mut pos = yaml_start;
@@ -75,23 +97,41 @@ pub fn split(text: &str) -> Split {
             .unwrap_or(text.len());
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
-            let yaml_span = yaml_start..pos;
-            let value = parse_yaml(&text[yaml_span.clone()], yaml_start);
-            let keys = top_level_keys(text, yaml_span.clone());
-            return Split::Some {
-                front_matter: FrontMatter {
-                    yaml_span,
-                    span: bom..end,
-                    value,
-                    keys,
-                },
+            return Fences::Closed {
+                yaml_span: yaml_start..pos,
+                span: bom..end,
                 body_start: end,
             };
         }
         pos = end;
     }
-    Split::Unclosed {
+    Fences::Unclosed {
         fence: bom..bom + first_end.min(3),
+    }
+}
+
+/// Finds and parses the front matter at the top of `text`.
+pub fn split(text: &str) -> Split {
+    match fences(text) {
+        Fences::None { body_start } => Split::None { body_start },
+        Fences::Unclosed { fence } => Split::Unclosed { fence },
+        Fences::Closed {
+            yaml_span,
+            span,
+            body_start,
+        } => {
+            let value = parse_yaml(&text[yaml_span.clone()], yaml_span.start);
+            let keys = top_level_keys(text, yaml_span.clone());
+            Split::Some {
+                front_matter: FrontMatter {
+                    yaml_span,
+                    span,
+                    value,
+                    keys,
+                },
+                body_start,
+            }
+        }
     }
 }
 
@@ -107,6 +147,9 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
     }
     if yaml.trim().is_empty() {
         return Ok(serde_yaml::Mapping::new());
+    }
+    if let Some(mapping) = flat::parse(yaml) {
+        return Ok(mapping);
     }
     // Aliases are expanded by replaying their events: count the values first,
     // so an alias bomb is refused before it is built in memory.
@@ -131,6 +174,122 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<serde_yaml::Mapping, YamlError>
             offset: base + e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len()),
             message: explain_limit(e.to_string()),
         }),
+    }
+}
+
+/// The front matter nearly every guide has, read without serde_yaml: one
+/// `key: value` per line, with plain or simply quoted one-line values.
+///
+/// [`parse`](flat::parse) answers only for text it reads exactly as serde_yaml
+/// would (the same mapping: keys, values and their types, in order); for
+/// anything else (comments, nesting, escapes, colons, duplicate keys, numbers
+/// other than plain integers and dates, …) it returns `None` and serde_yaml
+/// reads the text, errors included.
+mod flat {
+    use serde_yaml::{Mapping, Value};
+
+    /// The mapping `yaml` holds, when it is flat and simple enough.
+    pub(super) fn parse(yaml: &str) -> Option<Mapping> {
+        let mut mapping = Mapping::new();
+        for line in yaml.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.is_empty() {
+                continue;
+            }
+            let colon = line.find(':')?;
+            let key = word(&line[..colon])?;
+            let rest = &line[colon + 1..];
+            let value = if rest.is_empty() {
+                Value::Null
+            } else {
+                value(rest.strip_prefix(' ')?)?
+            };
+            if mapping
+                .insert(Value::String(key.to_string()), value)
+                .is_some()
+            {
+                // serde_yaml refuses duplicate keys.
+                return None;
+            }
+        }
+        Some(mapping)
+    }
+
+    /// A key: ASCII letters, digits, `_` and `-`, starting with a letter,
+    /// and not a word YAML reads as null or a boolean.
+    fn word(key: &str) -> Option<&str> {
+        let ok = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && special(key).is_none();
+        ok.then_some(key)
+    }
+
+    /// Null and booleans, as serde_yaml reads plain scalars.
+    fn special(word: &str) -> Option<Value> {
+        match word {
+            "null" | "Null" | "NULL" | "~" => Some(Value::Null),
+            "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+            _ => None,
+        }
+    }
+
+    /// True for characters a one-line scalar may hold without question: no
+    /// controls, no tab, no line or paragraph separator, no BOM or noncharacter.
+    fn plain_char(c: char) -> bool {
+        !(c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            ))
+    }
+
+    /// The value after `key: `.
+    fn value(raw: &str) -> Option<Value> {
+        let text = raw.trim_end_matches(' ');
+        if !text.chars().all(plain_char) {
+            return None;
+        }
+        let first = text.chars().next()?;
+        if first == '"' || first == '\'' {
+            // A quoted string without escapes (nothing after the closing quote).
+            let inner = text.strip_prefix(first)?.strip_suffix(first)?;
+            if inner.is_empty() || inner.contains([first, '\\']) {
+                return None;
+            }
+            return Some(Value::String(inner.to_string()));
+        }
+        // A plain scalar: no comment, no mapping indicator.
+        if text.contains([':', '#']) {
+            return None;
+        }
+        if first.is_ascii_digit() {
+            return number_or_date(text);
+        }
+        if !first.is_alphanumeric() {
+            return None;
+        }
+        // A word starting with a letter is a string unless it is null or a
+        // boolean (`inf`, `nan` and the like are not finite: strings too).
+        Some(special(text).unwrap_or_else(|| Value::String(text.to_string())))
+    }
+
+    /// `123` (an integer) or `2024-01-31` (a string), as serde_yaml reads them.
+    fn number_or_date(text: &str) -> Option<Value> {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            if text.len() > 1 && text.starts_with('0') {
+                // Leading zeros: a string in YAML 1.2.
+                return Some(Value::String(text.to_string()));
+            }
+            return text.parse::<u64>().ok().map(|n| Value::Number(n.into()));
+        }
+        // Digits and dashes, starting with a digit: neither an integer nor a
+        // float, so a string.
+        text.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-')
+            .then(|| Value::String(text.to_string()))
     }
 }
 
@@ -391,5 +550,77 @@ mod tests {
         };
         assert_eq!(&text[body_start..], "body");
         assert!(front_matter.value.is_ok());
+    }
+
+    /// What serde_yaml alone makes of `yaml` (the path before the flat reader).
+    fn by_serde(yaml: &str) -> Option<serde_yaml::Mapping> {
+        match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+            Ok(serde_yaml::Value::Mapping(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_flat_reader_agrees_with_serde_yaml_or_abstains() {
+        let cases = [
+            "title: Configure your e-mail\nslug: configure-email\n",
+            "order: 3\nlegacy_guide_number: 2072\nupdated: 2024-01-31\n",
+            "a: 007\nb: 0\nc: 99999999999999999999\nd: 1-2\ne: 12 monkeys\n",
+            "t: true\nf: False\nn: null\nm: ~\ne:\nyes: no\non: off\n",
+            "x: inf\ny: NaN\nz: .inf\nw: -1\nv: +1\nu: 1.5\nh: 0x1F\n",
+            "title: \"Guide: set up\"\nq: 'single'\ne: \"\"\ns: 'it''s'\nb: \"a\\tb\"\n",
+            "title: a: b\nu: http://x\nc: x # comment\nh: a#b\n",
+            "k: v\nk: w\n",
+            "key:value\n  indented: 1\n- item\n# comment\n",
+            "title:  two spaces\nt:\tx\ncrlf: yes\r\nv: trailing   \n",
+            "list:\n- a\n- b\n",
+            "m: [a, b]\nn: {a: 1}\no: &x y\np: *x\nq: !tag v\nr: |\n  block\n",
+            "true: 1\nnull: 2\n123: 3\nÉté: 4\n",
+            "title: Été «chaud» — l'e-mail, [x] {y} 100%\n",
+            "a: b\n\n\nc: d",
+            "e1: E5\ninfinity: Infinity\n",
+        ];
+        for yaml in cases {
+            let serde = by_serde(yaml);
+            if let Some(flat) = flat::parse(yaml) {
+                assert_eq!(Some(flat), serde, "{yaml:?}");
+            }
+        }
+        // The common shapes do take the fast path.
+        assert!(flat::parse(cases[0]).is_some());
+        assert!(flat::parse(cases[1]).is_some());
+    }
+
+    /// Compares the flat reader with serde_yaml on every front matter under
+    /// `GUIDELINT_FLAT_CORPUS` (a folder of guides); skipped when unset.
+    #[test]
+    fn the_flat_reader_agrees_on_a_corpus() {
+        let Some(root) = std::env::var_os("GUIDELINT_FLAT_CORPUS") else {
+            return;
+        };
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let (mut fast, mut all) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Split::Some { front_matter, .. } = split(&text) else {
+                    continue;
+                };
+                let yaml = &text[front_matter.yaml_span.clone()];
+                all += 1;
+                if let Some(flat) = flat::parse(yaml) {
+                    fast += 1;
+                    assert_eq!(Some(flat), by_serde(yaml), "{}", path.display());
+                }
+            }
+        }
+        eprintln!("flat reader: {fast} of {all} front matters");
     }
 }

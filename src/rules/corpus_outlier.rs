@@ -4,7 +4,7 @@ use super::{Check, Rule};
 use crate::corpus::CorpusContext;
 use std::collections::HashSet;
 
-use crate::corpus::consistency::{Slot, Votes, product_of, uncovered};
+use crate::corpus::consistency::{Slot, product_of, uncovered};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -29,7 +29,7 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
             })
             .collect()
     });
-    let votes = Votes::count_slots(ctx.summaries, ctx.spec, wanted.as_ref());
+    let votes = ctx.votes(wanted.as_ref());
     for s in ctx
         .summaries
         .iter()
