@@ -90,17 +90,18 @@ fn guide_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// The embedded vocabulary and protocols, compiled once for every case.
+static DATA: std::sync::LazyLock<(Vocabulary, Protocols)> = std::sync::LazyLock::new(|| {
+    (
+        Vocabulary::embedded().unwrap(),
+        Protocols::embedded().unwrap(),
+    )
+});
+
 fn check_facts(text: &str, kind: GuideKind) -> Result<(), TestCaseError> {
-    let vocab = Vocabulary::embedded().unwrap();
-    let protocols = Protocols::embedded().unwrap();
-    let guide = Guide::parse(text, kind, &vocab);
-    let facts = extract::extract(
-        &guide,
-        Lexicon {
-            vocab: &vocab,
-            protocols: &protocols,
-        },
-    );
+    let (vocab, protocols) = &*DATA;
+    let guide = Guide::parse(text, kind, vocab);
+    let facts = extract::extract(&guide, Lexicon { vocab, protocols });
     for f in &facts {
         prop_assert!(
             f.span.start <= f.span.end && f.span.end <= text.len(),
