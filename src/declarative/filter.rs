@@ -511,59 +511,48 @@ mod tests {
         let set = crate::declarative::RuleSet::embedded().unwrap();
         let vocab = crate::vocab::Vocabulary::embedded().unwrap();
         let filter = GuideFilter::new(set.rules()).unwrap();
-        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        roots.extend(std::env::var_os("GUIDELINT_FILTER_CORPUS").map(Into::into));
-        let mut stack = roots;
+        let mut roots = vec![format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"))];
+        roots.extend(std::env::var("GUIDELINT_FILTER_CORPUS"));
         let mut guides = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let kind = match path.extension().and_then(|e| e.to_str()) {
-                    Some("md") => crate::guide::GuideKind::Markdown,
-                    Some("txt") => crate::guide::GuideKind::PlainText,
-                    _ => continue,
-                };
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                guides += 1;
-                let guide = crate::guide::Guide::parse(&text, kind, &vocab);
-                let segments = segments_of(&guide, &text);
-                let name = match kind {
-                    crate::guide::GuideKind::Markdown => KindName::Markdown,
-                    crate::guide::GuideKind::PlainText => KindName::Plaintext,
-                };
-                // Every profile, so that rules of other languages are tried too.
-                for language in [None, Some("fr"), Some("en"), Some("de")] {
-                    let candidates = filter.candidates(&segments, name, language);
-                    for (i, rule) in set.rules().iter().enumerate() {
-                        if !filter.applies(i, name, language) {
-                            continue;
-                        }
-                        let all = super::super::scan::hits(rule, &segments);
-                        let only = candidates.segments(i);
-                        let some = super::super::scan::hits_in(rule, &segments, only);
-                        let key = |h: &super::super::scan::Hit| {
-                            (
-                                h.span.clone(),
-                                h.text.clone(),
-                                h.right.clone(),
-                                h.replacement.clone(),
-                                h.spelling,
-                            )
-                        };
-                        assert_eq!(
-                            all.iter().map(key).collect::<Vec<_>>(),
-                            some.iter().map(key).collect::<Vec<_>>(),
-                            "{} {} {language:?}",
-                            path.display(),
-                            rule.code
-                        );
+        for file in crate::discover::discover(&roots).unwrap() {
+            let path = file.path;
+            let kind = crate::engine::kind_of(&path);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            guides += 1;
+            let guide = crate::guide::Guide::parse(&text, kind, &vocab);
+            let segments = segments_of(&guide, &text);
+            let name = match kind {
+                crate::guide::GuideKind::Markdown => KindName::Markdown,
+                crate::guide::GuideKind::PlainText => KindName::Plaintext,
+            };
+            // Every profile, so that rules of other languages are tried too.
+            for language in [None, Some("fr"), Some("en"), Some("de")] {
+                let candidates = filter.candidates(&segments, name, language);
+                for (i, rule) in set.rules().iter().enumerate() {
+                    if !filter.applies(i, name, language) {
+                        continue;
                     }
+                    let all = super::super::scan::hits(rule, &segments);
+                    let only = candidates.segments(i);
+                    let some = super::super::scan::hits_in(rule, &segments, only);
+                    let key = |h: &super::super::scan::Hit| {
+                        (
+                            h.span.clone(),
+                            h.text.clone(),
+                            h.right.clone(),
+                            h.replacement.clone(),
+                            h.spelling,
+                        )
+                    };
+                    assert_eq!(
+                        all.iter().map(key).collect::<Vec<_>>(),
+                        some.iter().map(key).collect::<Vec<_>>(),
+                        "{} {} {language:?}",
+                        path.display(),
+                        rule.code
+                    );
                 }
             }
         }

@@ -598,27 +598,21 @@ mod tests {
         let Some(root) = std::env::var_os("GUIDELINT_FLAT_CORPUS") else {
             return;
         };
-        let mut stack = vec![std::path::PathBuf::from(root)];
+        let roots = [root.to_string_lossy().into_owned()];
         let (mut fast, mut all) = (0, 0);
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let Split::Some { front_matter, .. } = split(&text) else {
-                    continue;
-                };
-                let yaml = &text[front_matter.yaml_span.clone()];
-                all += 1;
-                if let Some(flat) = flat::parse(yaml) {
-                    fast += 1;
-                    assert_eq!(Some(flat), by_serde(yaml), "{}", path.display());
-                }
+        for file in crate::discover::discover(&roots).unwrap() {
+            let path = file.path;
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Split::Some { front_matter, .. } = split(&text) else {
+                continue;
+            };
+            let yaml = &text[front_matter.yaml_span.clone()];
+            all += 1;
+            if let Some(flat) = flat::parse(yaml) {
+                fast += 1;
+                assert_eq!(Some(flat), by_serde(yaml), "{}", path.display());
             }
         }
         eprintln!("flat reader: {fast} of {all} front matters");
