@@ -287,9 +287,10 @@ fn changed_mask(
     let changed = changes
         .join()
         .map_err(|_| "the thread asking git failed".to_string())??;
-    changed::mask(files, &changed)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let mask = changed::mask(files, &changed);
+    // Git's twenty thousand paths are not needed again before the exit.
+    std::mem::forget(changed);
+    mask.map(Some).map_err(|e| e.to_string())
 }
 
 fn report_data_error(e: &DataError) -> i32 {
@@ -472,7 +473,11 @@ fn check(args: CheckArgs) -> i32 {
     if fix_failed {
         return EXIT_FAILURE;
     }
-    exit_status(&outcome)
+    let status = exit_status(&outcome);
+    // The process ends here: freeing the engine's automata and every file's
+    // name one by one would only delay the exit.
+    std::mem::forget((engine, files, outcome));
+    status
 }
 
 /// The summary cache of this run: `--cache-dir`, else the configuration's
