@@ -45,7 +45,7 @@ use crate::spec::Spec;
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
 /// The layout of the cache file; bumped when it changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The first bytes of a cache file.
 const MAGIC: [u8; 8] = *b"GLCACHE\x01";
@@ -203,6 +203,10 @@ struct Entry {
     details: (u64, u64),
     /// Where the summary's facts are in the details region: (offset, length).
     facts: (u64, u64),
+    /// True when the guide's own checks found nothing and it holds no
+    /// suppression comment: a full run need not check it again (its corpus
+    /// checks still run, over its summary).
+    clean: bool,
 }
 
 /// The entries by key; boxed, so that twenty thousand of them move in and
@@ -236,7 +240,7 @@ pub struct Cache {
     started: SystemTime,
     entries: Entries,
     /// The stamps of the entries [`Cache::take`] took out.
-    taken: HashMap<String, Stamp>,
+    taken: HashMap<String, (Stamp, bool)>,
     /// The keys this run recorded.
     touched: HashSet<String>,
     /// Stamps read ahead, while the cache was being decoded ([`Cache::prefetch`]).
@@ -348,8 +352,14 @@ impl Cache {
 
     /// Takes out the cached summary of the guide `key`, shown as `display`, if
     /// the guide still has `stamp` (and was shown the same way: a summary's
-    /// layout depends on the path as given). [`Cache::insert`] puts it back.
-    pub fn take(&mut self, key: &str, stamp: &Stamp, display: &str) -> Option<GuideSummary> {
+    /// layout depends on the path as given), and whether the guide was clean
+    /// (see [`Cache::insert`]). [`Cache::insert`] puts it back.
+    pub fn take(
+        &mut self,
+        key: &str,
+        stamp: &Stamp,
+        display: &str,
+    ) -> Option<(GuideSummary, bool)> {
         let fresh = self
             .entries
             .get(key)
@@ -358,22 +368,23 @@ impl Cache {
             return None;
         }
         let (key, entry) = self.entries.remove_entry(key)?;
-        self.taken.insert(key, entry.stamp);
-        Some(entry.summary)
+        self.taken.insert(key, (entry.stamp, entry.clean));
+        Some((entry.summary, entry.clean))
     }
 
-    /// Records the summary of the guide `key`, read when it had `stamp`. The
-    /// file is rewritten only if that changes the cache; a guide modified too
+    /// Records the summary of the guide `key`, read when it had `stamp`, and
+    /// whether it is `clean`: its own checks (every rule, before selection)
+    /// found nothing and it holds no suppression comment. The file is
+    /// rewritten only if that changes the cache; a guide modified too
     /// recently is not cached (and its stale entry is dropped).
-    pub fn insert(&mut self, key: String, stamp: Stamp, mut summary: GuideSummary) {
+    pub fn insert(&mut self, key: String, stamp: Stamp, mut summary: GuideSummary, clean: bool) {
         // Its ordinal was in the file it came from.
         summary.cached = None;
         let was_fresh = match self.taken.remove(&key) {
-            Some(taken) => taken == stamp,
-            None => self
-                .entries
-                .get(&key)
-                .is_some_and(|e| e.stamp == stamp && e.summary.path == summary.path),
+            Some(taken) => taken == (stamp, clean),
+            None => self.entries.get(&key).is_some_and(|e| {
+                e.stamp == stamp && e.summary.path == summary.path && e.clean == clean
+            }),
         };
         if !summary.readable || !stamp.settled(self.started) {
             self.dirty |= was_fresh | self.entries.remove(&key).is_some();
@@ -388,6 +399,7 @@ impl Cache {
                 summary,
                 details: (0, 0),
                 facts: (0, 0),
+                clean,
             }),
         );
     }
@@ -698,7 +710,7 @@ mod tests {
             "/elsewhere/g.md",
             "outside the root: the absolute path"
         );
-        cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"));
+        cache.insert(key.clone(), old_stamp(), summary("a/guide.fr-fr.md"), true);
         cache.save().unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join("c/.gitignore"))
@@ -714,7 +726,8 @@ mod tests {
         assert_eq!(votes.entries, 1);
         assert_eq!(votes.slots.len(), 1);
         assert_eq!(votes.slots[0].values, [("5".into(), vec![0])]);
-        let mut got = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let (mut got, clean) = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        assert!(clean, "the clean mark is kept");
         assert_eq!(got.cached, Some(0));
         // Anchors and links stay encoded until asked for.
         assert!(got.links.is_empty() && got.deferred.is_some());
@@ -746,19 +759,23 @@ mod tests {
         let mut cache = Cache::open(dir.path(), dir.path(), 1);
         cache.save().unwrap();
         assert!(!cache.file().exists(), "nothing to write");
-        cache.insert("g.md".into(), old_stamp(), summary("g.md"));
+        cache.insert("g.md".into(), old_stamp(), summary("g.md"), false);
         cache.save().unwrap();
         let mut again = Cache::open(dir.path(), dir.path(), 1);
-        let s = again.take("g.md", &old_stamp(), "g.md").unwrap();
-        again.insert("g.md".into(), old_stamp(), s);
+        let (s, clean) = again.take("g.md", &old_stamp(), "g.md").unwrap();
+        again.insert("g.md".into(), old_stamp(), s, clean);
         assert!(!again.dirty);
+        // A guide whose clean mark changes is written again.
+        let (s, clean) = again.take("g.md", &old_stamp(), "g.md").unwrap();
+        again.insert("g.md".into(), old_stamp(), s, !clean);
+        assert!(again.dirty);
         // A guide modified just now is not cached, and its old entry goes.
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         let fresh = Stamp {
             secs: now.as_secs() as i64,
             ..old_stamp()
         };
-        again.insert("g.md".into(), fresh, summary("g.md"));
+        again.insert("g.md".into(), fresh, summary("g.md"), false);
         assert!(again.dirty && again.is_empty());
     }
 
@@ -768,7 +785,7 @@ mod tests {
         let mut cache = Cache::open(dir.path(), dir.path(), 3);
         for i in 0..40 {
             let path = format!("g{i}.md");
-            cache.insert(path.clone(), old_stamp(), summary(&path));
+            cache.insert(path.clone(), old_stamp(), summary(&path), false);
         }
         cache.save().unwrap();
         let file = cache.file();

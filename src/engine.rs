@@ -112,7 +112,7 @@ impl Engine {
         mut cache: Option<&mut Cache>,
     ) -> Outcome {
         let reported = |i: usize| report.is_none_or(|r| r.get(i).copied().unwrap_or(false));
-        let mut cached = CacheUse::new(cache.as_deref_mut(), files, &reported);
+        let mut cached = CacheUse::new(cache.as_deref_mut(), files, &reported, report.is_none());
         let results: Vec<(SourceFile, Vec<Finding>, GuideSummary, Option<Suppressions>)> = files
             .par_iter()
             .zip(cached.hits.par_iter_mut())
@@ -133,7 +133,11 @@ impl Engine {
         let mut outcome = Outcome::default();
         let mut summaries = Vec::with_capacity(results.len());
         let mut suppressions = Vec::with_capacity(results.len());
-        for (file, findings, summary, suppression) in results {
+        for (i, (file, findings, summary, suppression)) in results.into_iter().enumerate() {
+            cached.checked(
+                i,
+                reported(i) && findings.is_empty() && suppression.is_none(),
+            );
             outcome.files.push(file);
             outcome.findings.extend(findings);
             summaries.push(summary);
@@ -412,25 +416,32 @@ struct CacheUse {
     stamps: Vec<Option<(String, Stamp)>>,
     /// Each guide's key when it has no stamp (gone, or not a regular file).
     gone: Vec<Option<String>>,
-    /// The fresh cached summaries of the guides that are not reported.
+    /// The fresh cached summaries of the guides that are not reported, or
+    /// that are clean in a full run.
     hits: Vec<Option<GuideSummary>>,
+    /// Each guide's clean mark ([`Cache::insert`]): kept for a cached
+    /// summary, `None` until the checks of a checked guide give it.
+    clean: Vec<Option<bool>>,
     /// How many guides the cache had no fresh summary of (new, changed or gone).
     misses: usize,
 }
 
 impl CacheUse {
     /// Stats every guide (in parallel) and takes the fresh summaries of the
-    /// unreported ones out of `cache`.
+    /// unreported ones out of `cache`; in a `full` run, those of the clean
+    /// guides too: their own checks would find nothing again.
     fn new(
         cache: Option<&mut Cache>,
         files: &[GuideFile],
         reported: &dyn Fn(usize) -> bool,
+        full: bool,
     ) -> Self {
         let Some(cache) = cache else {
             return CacheUse {
                 stamps: Vec::new(),
                 gone: Vec::new(),
                 hits: vec![None; files.len()],
+                clean: Vec::new(),
                 misses: 0,
             };
         };
@@ -448,16 +459,20 @@ impl CacheUse {
         let mut stamps = Vec::with_capacity(files.len());
         let mut gone = Vec::with_capacity(files.len());
         let mut hits = Vec::with_capacity(files.len());
+        let mut clean = Vec::with_capacity(files.len());
         let mut misses = 0;
         for (i, (key, stamp)) in keyed.into_iter().enumerate() {
-            // A reported guide is checked for real: its cached summary only
-            // tells whether the cache changes, and is dropped now.
+            // A reported guide is checked for real (unless it is clean in a
+            // full run): its cached summary only tells whether the cache
+            // changes, and is dropped now.
             let hit = match (&stamp, files.get(i)) {
                 (Some(stamp), Some(f)) => cache.take(&key, stamp, &f.display),
                 _ => None,
             };
             misses += usize::from(hit.is_none());
-            hits.push(hit.filter(|_| !reported(i)));
+            let hit = hit.filter(|(_, was_clean)| !reported(i) || (full && *was_clean));
+            clean.push(hit.as_ref().map(|(_, was_clean)| *was_clean));
+            hits.push(hit.map(|(summary, _)| summary));
             match stamp {
                 Some(stamp) => {
                     stamps.push(Some((key, stamp)));
@@ -473,7 +488,16 @@ impl CacheUse {
             stamps,
             gone,
             hits,
+            clean,
             misses,
+        }
+    }
+
+    /// Records the clean mark of guide `i` after the per-guide pass: `found`
+    /// for a checked guide; a cached summary keeps its own.
+    fn checked(&mut self, i: usize, found: bool) {
+        if let Some(mark @ None) = self.clean.get_mut(i) {
+            *mark = Some(found);
         }
     }
 
@@ -488,9 +512,10 @@ impl CacheUse {
 
     /// Gives the run's summaries to `cache` (the ones taken out go back).
     fn record(self, cache: &mut Cache, summaries: Vec<GuideSummary>) {
-        for ((summary, stamp), gone) in summaries.into_iter().zip(self.stamps).zip(self.gone) {
+        let marks = summaries.into_iter().zip(self.clean);
+        for (((summary, clean), stamp), gone) in marks.zip(self.stamps).zip(self.gone) {
             if let Some((key, stamp)) = stamp {
-                cache.insert(key, stamp, summary);
+                cache.insert(key, stamp, summary, clean.unwrap_or(false));
             } else if let Some(key) = gone {
                 cache.remove(&key);
             }
@@ -727,6 +752,7 @@ mod cache_use_tests {
             stamps: Vec::new(),
             gone: Vec::new(),
             hits: Vec::new(),
+            clean: Vec::new(),
             misses,
         };
         assert!(!with(1).worth_recording(20_000));
@@ -735,5 +761,23 @@ mod cache_use_tests {
         // A small run always records what it read.
         assert!(with(1).worth_recording(10));
         assert!(!with(0).worth_recording(10));
+    }
+
+    #[test]
+    fn a_cached_guide_keeps_its_clean_mark_and_a_checked_one_gets_its_own() {
+        let mut used = CacheUse {
+            stamps: Vec::new(),
+            gone: Vec::new(),
+            hits: Vec::new(),
+            clean: vec![Some(true), Some(false), None, None],
+            misses: 0,
+        };
+        for i in 0..4 {
+            used.checked(i, i == 2);
+        }
+        assert_eq!(
+            used.clean,
+            [Some(true), Some(false), Some(true), Some(false)]
+        );
     }
 }

@@ -328,3 +328,69 @@ fn guides_added_deleted_or_renamed_outside_git_are_seen_with_a_warm_cache() {
     let after = same_as_uncached("a guide edited, same size");
     assert_ne!(after, before, "the changed guide now shares its slug");
 }
+
+/// Writes `text` over `path` keeping its size, modification time and
+/// permissions: what the cache's freshness test cannot tell apart.
+fn overwrite_unseen(path: &Path, text: &str) {
+    let before = fs::metadata(path).unwrap();
+    assert_eq!(text.len() as u64, before.len(), "same size");
+    fs::write(path, text).unwrap();
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+}
+
+#[test]
+fn a_warm_full_run_checks_again_only_the_guides_with_findings_or_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("pages/web/emails");
+    let clean = folder.join("clean/guide.fr-fr.md");
+    let faulty = folder.join("faulty/guide.fr-fr.md");
+    let quiet = folder.join("quiet/guide.fr-fr.md");
+    for p in [&clean, &faulty, &quiet] {
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+    }
+    let good = "---\ntitle: C\nslug: c\nexcerpt: E\nsection: S\n---\n\n# C\n\nLe port IMAP est 993 (SSL).\n";
+    fs::write(&clean, good).unwrap();
+    fs::write(
+        &faulty,
+        "---\ntitle: F\nslug: f\nexcerpt: E\nsection: S\n---\n\n# F\n\nLe port POP3 SSL est 993.\n",
+    )
+    .unwrap();
+    fs::write(
+        &quiet,
+        "---\ntitle: Q\nslug: q\nexcerpt: E\nsection: S\n---\n\n# Q\n\n<!-- guidelint-disable-next-line GL201 -->\nTexte.\n",
+    )
+    .unwrap();
+    for p in [&clean, &faulty, &quiet] {
+        age(p);
+    }
+    let args = ["check", ".", "--format", "concise"];
+    let uncached = |d: &Path| stdout(&run(d, &[&args[..], &["--no-cache"]].concat()));
+    let expected = uncached(dir.path());
+    assert!(expected.contains("faulty/guide.fr-fr.md"), "{expected}");
+    assert!(
+        expected.contains("GL901"),
+        "the unused suppression: {expected}"
+    );
+    assert!(!expected.contains("clean/guide"), "{expected}");
+    // The cold run fills the cache; the warm one gives the same findings:
+    // the guides with findings or a suppression comment are checked again.
+    assert_eq!(stdout(&run(dir.path(), &args)), expected);
+    assert_eq!(stdout(&run(dir.path(), &args)), expected);
+    // The clean guide's own checks are not run again: a mistake written into it
+    // unseen (same size, time and permissions) is not found until it changes...
+    let bad = good.replace("IMAP est 993", "POP3 est 993");
+    overwrite_unseen(&clean, &bad);
+    assert_eq!(
+        stdout(&run(dir.path(), &args)),
+        expected,
+        "the clean mark was used"
+    );
+    assert!(uncached(dir.path()).contains("clean/guide.fr-fr.md"));
+    // ...and is found once the guide's stamp changes.
+    fs::write(&clean, &bad).unwrap();
+    age(&clean);
+    let after = stdout(&run(dir.path(), &args));
+    assert!(after.contains("clean/guide.fr-fr.md"), "{after}");
+    assert_eq!(after, uncached(dir.path()));
+}
