@@ -1133,6 +1133,19 @@ mod tests {
     }
 }
 
+/// Every sub-slice `a..b` of `text` on character boundaries: what tests of
+/// code that reads slices of a text compare against the text's own results.
+#[cfg(test)]
+pub(crate) fn every_slice(text: &str) -> Vec<Range<usize>> {
+    let bounds: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    bounds
+        .iter()
+        .flat_map(|&a| bounds.iter().filter(move |&&b| b >= a).map(move |&b| a..b))
+        .collect()
+}
+
 #[cfg(test)]
 mod survey_tests {
     use super::*;
@@ -1207,25 +1220,20 @@ mod survey_tests {
                 let got: Vec<Range<usize>> = matcher.find_in(&survey).collect();
                 assert_eq!(got, want, "{phrases:?} in {text:?}");
                 // Every part of the text, read alone, as a `&str` slice is.
-                let bounds: Vec<usize> = (0..=text.len())
-                    .filter(|&i| text.is_char_boundary(i))
-                    .collect();
-                for &a in &bounds {
-                    for &b in bounds.iter().filter(|&&b| b >= a) {
-                        let part = &text[a..b];
+                for range in super::every_slice(text) {
+                    let (a, b) = (range.start, range.end);
+                    let part = &text[a..b];
+                    let want: Vec<Range<usize>> = re.find_iter(part).map(|m| m.range()).collect();
+                    let sliced = survey.slice(a..b);
+                    let got: Vec<Range<usize>> = matcher.find_in(&sliced).collect();
+                    assert_eq!(got, want, "{phrases:?} in {part:?} ({a}..{b} of {text:?})");
+                    // A slice of a slice reads the same.
+                    if let Some(c) = part.chars().next() {
+                        let k = c.len_utf8();
+                        let inner = sliced.slice(k..part.len());
                         let want: Vec<Range<usize>> =
-                            re.find_iter(part).map(|m| m.range()).collect();
-                        let sliced = survey.slice(a..b);
-                        let got: Vec<Range<usize>> = matcher.find_in(&sliced).collect();
-                        assert_eq!(got, want, "{phrases:?} in {part:?} ({a}..{b} of {text:?})");
-                        // A slice of a slice reads the same.
-                        if let Some(c) = part.chars().next() {
-                            let k = c.len_utf8();
-                            let inner = sliced.slice(k..part.len());
-                            let want: Vec<Range<usize>> =
-                                re.find_iter(&part[k..]).map(|m| m.range()).collect();
-                            assert_eq!(matcher.find_in(&inner).collect::<Vec<_>>(), want);
-                        }
+                            re.find_iter(&part[k..]).map(|m| m.range()).collect();
+                        assert_eq!(matcher.find_in(&inner).collect::<Vec<_>>(), want);
                     }
                 }
             }

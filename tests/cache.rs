@@ -7,6 +7,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
+mod common;
+
+use common::{git, stdout};
+
 const BIN: &str = env!("CARGO_BIN_EXE_guidelint");
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -17,27 +21,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .env_remove("GUIDELINT_NO_CACHE")
         .output()
         .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=W", "-c", "user.email=w@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Copies `from` into `to`, every file dated an hour ago (old enough to be cached).

@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
+use common::git;
+
 const BIN: &str = env!("CARGO_BIN_EXE_guidelint");
 
 /// A guide with GL202 (line 11) and GL201 (line 13): POP3 on 993 in an IMAP section.
@@ -288,23 +292,6 @@ fn a_directive_in_a_code_block_is_text() {
     );
     let r = suppressed(&guide);
     assert_eq!(r.codes(), ["GL202", "GL201"], "{}", r.stdout);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=W", "-c", "user.email=w@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
