@@ -80,9 +80,11 @@ impl Engine {
         config: Config,
         rules: Vec<(String, String)>,
     ) -> Result<Engine, DataError> {
+        let protocols = Protocols::embedded()?;
         Ok(Engine {
-            vocab: Vocabulary::embedded()?,
-            protocols: Protocols::embedded()?,
+            // One survey of a text finds the vocabulary's words and the protocol names.
+            vocab: Vocabulary::embedded()?.with_names(protocols.names()),
+            protocols,
             spec,
             declarative: RuleSet::from_sources(rules)?,
             config,
@@ -352,10 +354,7 @@ impl Engine {
 
     /// The matchers fact extraction uses.
     pub fn lexicon(&self) -> Lexicon<'_> {
-        Lexicon {
-            vocab: &self.vocab,
-            protocols: &self.protocols,
-        }
+        Lexicon::new(&self.vocab, &self.protocols)
     }
 
     /// Checks one guide's text alone, without the corpus pass (for tests and

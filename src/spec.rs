@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataError};
-use crate::vocab::{FirstWords, Gate, Survey, WordRegex};
+use crate::vocab::{FirstWords, Gate, ListWords, Survey, Vocabulary, WordRegex};
 
 /// A mail protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -177,19 +177,17 @@ impl Protocols {
         )
         .map_err(|e| DataError::new(file, text, None, e))?
         .gated(Gate::new(alias_map.iter().map(|(a, _)| a.as_str())));
-        // Every match is an alias after a `\b`.
-        let words: Vec<(String, bool)> = alias_map.iter().map(|(a, _)| (a.clone(), true)).collect();
-        let words = if words.iter().all(|(a, _)| !a.is_empty()) {
-            FirstWords::new(&[&words])
-        } else {
-            None
-        };
-        Ok(Protocols {
+        let mut protocols = Protocols {
             ports,
             aliases,
             alias_map,
-            words,
-        })
+            words: None,
+        };
+        let names = protocols.names();
+        if names.iter().all(|(a, _)| !a.is_empty()) {
+            protocols.words = FirstWords::new(&[&names]);
+        }
+        Ok(protocols)
     }
 
     /// The well-known meanings of `port`: which protocol, with which security.
@@ -238,13 +236,49 @@ impl Protocols {
         &'a self,
         survey: &'a Survey<'_>,
     ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
+        self.mentions_in_list(survey, self.own_list())
+    }
+
+    /// The list of the protocol names in [`Protocols::survey`]'s surveys.
+    pub fn own_list(&self) -> Option<u32> {
+        self.words.as_ref().map(|_| 0)
+    }
+
+    /// Every protocol name in `survey`'s text, where the survey's list `list`
+    /// is [`Protocols::names`] (a vocabulary's survey made
+    /// [`crate::vocab::Vocabulary::with_names`]); with no list, the whole text is searched.
+    pub fn mentions_in_list<'a>(
+        &'a self,
+        survey: &'a Survey<'_>,
+        list: Option<u32>,
+    ) -> impl Iterator<Item = (Protocol, std::ops::Range<usize>)> + 'a {
         let text = survey.text();
-        let matches = if self.words.is_some() {
-            self.aliases.find_in(survey, 0)
-        } else {
-            self.aliases.find_iter(text)
+        let matches = match list {
+            Some(list) => self.aliases.find_in(survey, list),
+            None => self.aliases.find_iter(text),
         };
         matches.filter_map(move |m| self.name_at(text, m))
+    }
+
+    /// The list bit of the protocol names in `vocab`'s surveys, when it
+    /// surveys exactly these names ([`Vocabulary::with_names`]).
+    pub fn surveyed_by(&self, vocab: &Vocabulary) -> Option<u32> {
+        let (words, bit) = vocab.names()?;
+        let same = words.len() == self.alias_map.len()
+            && words
+                .iter()
+                .zip(&self.alias_map)
+                .all(|((w, bounded), (a, _))| *bounded && w == a);
+        same.then_some(bit)
+    }
+
+    /// The protocol names as first words to survey: every match of a name
+    /// starts with one, after a `\b`.
+    pub fn names(&self) -> ListWords {
+        self.alias_map
+            .iter()
+            .map(|(a, _)| (a.clone(), true))
+            .collect()
     }
 
     /// The protocol named by the alias at `m` in `text`.
@@ -269,7 +303,8 @@ impl Protocols {
         Self::only_one(self.mentions(text))
     }
 
-    fn only_one(
+    /// The one protocol `mentions` name, if they name exactly one.
+    pub fn only_one(
         mentions: impl Iterator<Item = (Protocol, std::ops::Range<usize>)>,
     ) -> Option<(Protocol, std::ops::Range<usize>)> {
         let mut found: Option<(Protocol, std::ops::Range<usize>)> = None;

@@ -792,6 +792,14 @@ impl Matcher {
         self.find_in(survey).next().is_some()
     }
 
+    /// True when a phrase's match (the leftmost, as [`Matcher::find_iter`]
+    /// finds it) is the whole of `text`.
+    pub fn matches_whole(&self, text: &str) -> bool {
+        self.re
+            .as_ref()
+            .is_some_and(|re| re.match_at(text, 0) == Some(0..text.len()))
+    }
+
     /// True when `text` starts with a phrase (after leading spaces).
     pub fn starts(&self, text: &str) -> bool {
         let lead = text.len() - text.trim_start().len();
@@ -886,6 +894,9 @@ pub struct Vocabulary {
     pub gigabytes: Matcher,
     /// The first words of every list, searched together by [`Vocabulary::survey`].
     words: Option<FirstWords>,
+    /// Words surveyed with the lists though no list of this vocabulary
+    /// holds them ([`Vocabulary::with_names`]), and their bit once surveyed.
+    names: Option<(ListWords, Option<u32>)>,
 }
 
 impl Vocabulary {
@@ -931,6 +942,7 @@ impl Vocabulary {
     /// Builds the automaton of the lists' first words and gives each
     /// surveyable list its bit.
     fn with_first_words(mut self) -> Vocabulary {
+        let names = self.names.take();
         let lists = self.lists_mut();
         let mut words: Vec<&ListWords> = Vec::new();
         let mut surveyed: Vec<usize> = Vec::new();
@@ -940,14 +952,37 @@ impl Vocabulary {
                 surveyed.push(i);
             }
         }
-        let Some(automaton) = FirstWords::new(&words) else {
-            return self;
-        };
-        for (bit, &i) in surveyed.iter().enumerate() {
-            lists[i].list = u32::try_from(bit).ok();
+        // The names come last, so the lists keep their bits.
+        let names_bit = names.as_ref().map(|_| words.len());
+        if let Some((name_words, _)) = &names {
+            words.push(name_words);
         }
-        self.words = Some(automaton);
+        let automaton = FirstWords::new(&words);
+        for (bit, &i) in surveyed.iter().enumerate() {
+            lists[i].list = automaton.as_ref().and_then(|_| u32::try_from(bit).ok());
+        }
+        let names_bit = automaton
+            .as_ref()
+            .and(names_bit)
+            .and_then(|b| u32::try_from(b).ok());
+        self.words = automaton;
+        self.names = names.map(|(w, _)| (w, names_bit));
         self
+    }
+
+    /// This vocabulary, its survey also finding where `names` start (the
+    /// protocol names): one read of a text serves the lists and the names
+    /// ([`Vocabulary::names_bit`]).
+    pub fn with_names(mut self, names: ListWords) -> Vocabulary {
+        self.names = Some((names, None));
+        self.with_first_words()
+    }
+
+    /// The names this vocabulary's surveys find besides its lists, and
+    /// their list bit ([`Vocabulary::with_names`]).
+    pub fn names(&self) -> Option<(&ListWords, u32)> {
+        let (words, bit) = self.names.as_ref()?;
+        Some((words, (*bit)?))
     }
     /// The vocabularies shipped in `rules/vocab/`.
     pub fn embedded() -> Result<Vocabulary, DataError> {
@@ -1027,6 +1062,7 @@ impl Vocabulary {
             megabytes: compile(&merged.megabytes)?,
             gigabytes: compile(&merged.gigabytes)?,
             words: None,
+            names: None,
         }
         .with_first_words())
     }
@@ -1243,21 +1279,30 @@ mod survey_tests {
     #[test]
     fn protocol_names_are_found_through_the_survey() {
         let p = crate::spec::Protocols::embedded().unwrap();
+        // The protocol names' own survey, and the vocabulary's that also finds them.
+        let v = Vocabulary::embedded().unwrap().with_names(p.names());
+        let bit = p.surveyed_by(&v);
+        assert!(bit.is_some());
+        assert_eq!(p.surveyed_by(&Vocabulary::embedded().unwrap()), None);
         for text in [
             "POP3 ou IMAP4, imap, pop, SMTP; popx xpop pop3s POP",
-            "Serveur POP3",
+            "Serveur POP3 : port 995, serveur sortant SMTP",
             "POP before SMTP",
+            "éPOP3 àimap_pop smtp·imap",
             "",
         ] {
-            let survey = p.survey(text);
-            let got: Vec<_> = p.mentions_in(&survey).collect();
+            let own = p.survey(text);
+            let merged = v.survey(text);
             let want: Vec<_> = p.mentions(text).collect();
-            assert_eq!(got, want, "{text}");
-            assert_eq!(p.single_in(&survey), p.single(text), "{text}");
-            for a in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
-                let got: Vec<_> = p.mentions_in(&survey.slice(a..text.len())).collect();
-                let want: Vec<_> = p.mentions(&text[a..]).collect();
-                assert_eq!(got, want, "{text} from {a}");
+            assert_eq!(p.mentions_in(&own).collect::<Vec<_>>(), want, "{text}");
+            assert_eq!(p.mentions_in_list(&merged, bit).collect::<Vec<_>>(), want);
+            assert_eq!(p.single_in(&own), p.single(text), "{text}");
+            for r in every_slice(text) {
+                let want: Vec<_> = p.mentions(&text[r.clone()]).collect();
+                let got: Vec<_> = p.mentions_in(&own.slice(r.clone())).collect();
+                assert_eq!(got, want, "{text} {r:?}");
+                let got: Vec<_> = p.mentions_in_list(&merged.slice(r.clone()), bit).collect();
+                assert_eq!(got, want, "{text} {r:?}");
             }
         }
     }

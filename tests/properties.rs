@@ -101,7 +101,7 @@ static DATA: std::sync::LazyLock<(Vocabulary, Protocols)> = std::sync::LazyLock:
 fn check_facts(text: &str, kind: GuideKind) -> Result<(), TestCaseError> {
     let (vocab, protocols) = &*DATA;
     let guide = Guide::parse(text, kind, vocab);
-    let facts = extract::extract(&guide, Lexicon { vocab, protocols });
+    let facts = extract::extract(&guide, Lexicon::new(vocab, protocols));
     for f in &facts {
         prop_assert!(
             f.span.start <= f.span.end && f.span.end <= text.len(),

@@ -18,13 +18,7 @@ fn facts(md: &str) -> Vec<Fact> {
     let vocab = Vocabulary::embedded().unwrap();
     let protocols = Protocols::embedded().unwrap();
     let guide = Guide::parse(md, GuideKind::Markdown, &vocab);
-    extract(
-        &guide,
-        Lexicon {
-            vocab: &vocab,
-            protocols: &protocols,
-        },
-    )
+    extract(&guide, Lexicon::new(&vocab, &protocols))
 }
 
 fn rows(md: &str) -> Vec<Row> {

@@ -9,6 +9,7 @@
 //! or the nearest heading that names one protocol.
 
 pub mod scan;
+pub mod sentences;
 pub mod service;
 pub mod table;
 

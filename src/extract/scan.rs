@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::sentences;
 use crate::spec::{Direction, Protocol, Protocols, Security};
-use crate::vocab::{Matcher, Survey, Vocabulary, WordRegex};
+use crate::vocab::{Survey, Vocabulary, WordRegex};
 
 /// Host names and whole numbers (host first, so `pro1.mail.ovh.net` is one
 /// token): the pattern [`token_ranges`] follows, used as is on texts it does
@@ -30,10 +31,6 @@ static TOKEN: LazyLock<WordRegex> = LazyLock::new(|| {
 static TOKEN_UNICODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\d&&[^0-9]]|[\x{17F}\x{212A}]").expect("valid token character regex")
 });
-
-/// Sentence ends: `.`, `!`, `?`, `;` before a space, and line breaks.
-static SENTENCE_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?;](?:\s|$)|\n").expect("valid sentence regex"));
 
 /// What a value is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +86,8 @@ pub struct Words {
 #[derive(Debug, Clone)]
 pub struct Passage<'a> {
     vocab: Survey<'a>,
-    protocols: Survey<'a>,
+    /// The protocol names' own survey, when the vocabulary's does not find them.
+    protocols: Option<Survey<'a>>,
 }
 
 impl<'a> Passage<'a> {
@@ -102,18 +100,13 @@ impl<'a> Passage<'a> {
     pub fn slice(&self, range: Range<usize>) -> Passage<'_> {
         Passage {
             vocab: self.vocab.slice(range.clone()),
-            protocols: self.protocols.slice(range),
+            protocols: self.protocols.as_ref().map(|p| p.slice(range)),
         }
     }
 
     /// The vocabulary's survey of the text.
     pub fn vocab(&self) -> &Survey<'a> {
         &self.vocab
-    }
-
-    /// The protocol names' survey of the text.
-    pub fn protocols(&self) -> &Survey<'a> {
-        &self.protocols
     }
 }
 
@@ -124,9 +117,21 @@ pub struct Lexicon<'a> {
     pub vocab: &'a Vocabulary,
     /// Universal protocol facts (and protocol names).
     pub protocols: &'a Protocols,
+    /// The list bit of the protocol names in the vocabulary's surveys, when
+    /// it surveys them ([`Vocabulary::with_names`]).
+    names: Option<u32>,
 }
 
 impl<'l> Lexicon<'l> {
+    /// The lexicon of `vocab` and `protocols`.
+    pub fn new(vocab: &'l Vocabulary, protocols: &'l Protocols) -> Lexicon<'l> {
+        Lexicon {
+            vocab,
+            protocols,
+            names: protocols.surveyed_by(vocab),
+        }
+    }
+
     /// Surveys `text` for every word list and protocol name, once.
     pub fn passage<'a>(&self, text: &'a str) -> Passage<'a>
     where
@@ -134,7 +139,7 @@ impl<'l> Lexicon<'l> {
     {
         Passage {
             vocab: self.vocab.survey(text),
-            protocols: self.protocols.survey(text),
+            protocols: self.names.is_none().then(|| self.protocols.survey(text)),
         }
     }
 
@@ -185,7 +190,7 @@ impl<'l> Lexicon<'l> {
 
     /// The one protocol `text` names, if it names exactly one.
     pub fn single_protocol(&self, text: &Passage<'_>) -> Option<(Protocol, Range<usize>)> {
-        self.protocols.single_in(text.protocols())
+        Protocols::only_one(self.protocol_mentions(text))
     }
 
     /// Every protocol name in `text`, with its range.
@@ -193,7 +198,11 @@ impl<'l> Lexicon<'l> {
         &'a self,
         text: &'a Passage<'_>,
     ) -> impl Iterator<Item = (Protocol, Range<usize>)> + 'a {
-        self.protocols.mentions_in(text.protocols())
+        let (survey, list) = match &text.protocols {
+            Some(own) => (own, self.protocols.own_list()),
+            None => (&text.vocab, self.names),
+        };
+        self.protocols.mentions_in_list(survey, list)
     }
 
     /// What `text` names, for headings, lead-ins and list items.
@@ -214,11 +223,7 @@ pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
         return out;
     }
     let mut sentence_start = 0;
-    for end in SENTENCE_END
-        .find_iter(text)
-        .map(|m| m.start() + 1)
-        .chain([text.len()])
-    {
+    for end in sentences::line_ends(text).into_iter().chain([text.len()]) {
         if end > sentence_start {
             scan_sentence(passage, sentence_start..end.min(text.len()), lex, &mut out);
         }
@@ -233,10 +238,7 @@ pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
 /// a dot followed by a letter. Most prose holds neither.
 fn may_hold_tokens(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().any(u8::is_ascii_digit)
-        || bytes
-            .windows(2)
-            .any(|w| w[0] == b'.' && w[1].is_ascii_alphabetic())
+    sentences::has_digit(bytes) || sentences::has_dotted_word(bytes)
 }
 
 struct Token {
@@ -278,6 +280,10 @@ fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
 fn token_ranges(s: &str) -> Vec<Range<usize>> {
     if !s.is_ascii() && TOKEN_UNICODE.is_match(s) {
         return TOKEN.find_iter(s).collect();
+    }
+    // A number needs an ASCII digit here, a host name a dot and a letter.
+    if !may_hold_tokens(s) {
+        return Vec::new();
     }
     let bytes = s.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -377,18 +383,21 @@ fn host_at(s: &str, at: usize) -> Option<usize> {
 
 /// True when `gap` (text between two values) only joins them: "ou", "et", ",", "/", bold marks.
 fn joiner(gap: &str, lex: Lexicon<'_>) -> Option<Mode> {
-    let stripped: String = gap
-        .chars()
-        .filter(|c| !matches!(c, '*' | '"' | '\'' | '«' | '»' | '(' | ')' | '`'))
-        .collect();
-    let t = stripped.trim();
+    let marks = |c: char| matches!(c, '*' | '"' | '\'' | '«' | '»' | '(' | ')' | '`');
+    let stripped: String;
+    let gap = if gap.contains(marks) {
+        stripped = gap.chars().filter(|&c| !marks(c)).collect();
+        &stripped
+    } else {
+        gap
+    };
+    let t = gap.trim();
     if t.is_empty() || t == "," || t == "/" || t == "-" {
         return Some(Mode::Listing);
     }
-    let full = |m: &Matcher| m.find_iter(t).next().is_some_and(|r| r == (0..t.len()));
-    if full(&lex.vocab.alternative) {
+    if lex.vocab.alternative.matches_whole(t) {
         Some(Mode::Alternative)
-    } else if full(&lex.vocab.conjunction) {
+    } else if lex.vocab.conjunction.matches_whole(t) {
         Some(Mode::Listing)
     } else {
         None
@@ -666,10 +675,7 @@ mod tests {
 
     fn ports(text: &str) -> Vec<u16> {
         let e = env();
-        let lex = Lexicon {
-            vocab: &e.vocab,
-            protocols: &e.protocols,
-        };
+        let lex = Lexicon::new(&e.vocab, &e.protocols);
         scan(&lex.passage(text), lex)
             .into_iter()
             .filter_map(|r| match r.value {
@@ -681,10 +687,7 @@ mod tests {
 
     fn raws(text: &str) -> Vec<Raw> {
         let e = env();
-        let lex = Lexicon {
-            vocab: &e.vocab,
-            protocols: &e.protocols,
-        };
+        let lex = Lexicon::new(&e.vocab, &e.protocols);
         scan(&lex.passage(text), lex)
     }
 

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::scan::{Lexicon, Mode, Passage};
+use super::sentences;
 use super::{Fact, Value};
 use crate::guide::{BlockKind, Guide, TextRun};
 
@@ -110,10 +111,6 @@ fn standalone_numbers(s: &str) -> Vec<Range<usize>> {
     }
     out
 }
-
-/// Sentence ends within a paragraph (line breaks are not: PDF exports wrap lines).
-static SENTENCE_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?;](?:\s|$)|\n\s*\n").expect("valid sentence regex"));
 
 /// The word "IP" in a sending limit.
 static IP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bIP\b").expect("valid ip regex"));
@@ -218,15 +215,18 @@ fn webmail(
     out: &mut Vec<Fact>,
 ) {
     let text = &run.text;
+    if !sentences::may_hold_url(text.as_bytes()) {
+        return;
+    }
     for m in URL.find_iter(text) {
         let url = m
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
         let range = m.start()..m.start() + url.len();
-        let sentence_start = SENTENCE_END
-            .find_iter(&text[..range.start])
+        // Sentence ends within a paragraph: line breaks are not (PDF exports wrap lines).
+        let sentence_start = sentences::paragraph_ends(&text[..range.start])
             .last()
-            .map(|s| s.end())
+            .copied()
             .unwrap_or(0);
         let before = passage.slice(sentence_start..range.start);
         let alone = before.as_str().trim().is_empty();
@@ -251,8 +251,7 @@ fn webmail(
 /// `mx1.ovh.net`: host names of MX records.
 fn mx(run: &TextRun, block: usize, section: Option<usize>, out: &mut Vec<Fact>) {
     // Most text names no MX host: a byte scan spares it the Unicode-aware regex.
-    let bytes = run.text.as_bytes();
-    if !bytes.windows(2).any(|w| w.eq_ignore_ascii_case(b"mx")) {
+    if !sentences::may_name_mx(run.text.as_bytes()) {
         return;
     }
     for c in MX_HOST.captures_iter(&run.text) {
@@ -277,7 +276,7 @@ fn limits(
 ) {
     let text = &run.text;
     // A limit is a number: text without digits states none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !sentences::has_digit(text.as_bytes()) {
         return;
     }
     let surveyed;
@@ -289,9 +288,8 @@ fn limits(
         }
     };
     let mut start = 0;
-    for end in SENTENCE_END
-        .find_iter(text)
-        .map(|m| m.end())
+    for end in sentences::paragraph_ends(text)
+        .into_iter()
         .chain([text.len()])
     {
         if end > start {
@@ -384,15 +382,7 @@ mod tests {
         let protocols = Protocols::embedded().unwrap();
         let guide = Guide::parse(text, kind, &vocab);
         let mut out = Vec::new();
-        extract(
-            &guide,
-            Lexicon {
-                vocab: &vocab,
-                protocols: &protocols,
-            },
-            &[],
-            &mut out,
-        );
+        extract(&guide, Lexicon::new(&vocab, &protocols), &[], &mut out);
         out.into_iter().map(|f| f.value).collect()
     }
 

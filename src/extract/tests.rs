@@ -12,13 +12,7 @@ fn facts(text: &str, kind: GuideKind) -> Vec<Fact> {
     let vocab = Vocabulary::embedded().unwrap();
     let protocols = Protocols::embedded().unwrap();
     let guide = Guide::parse(text, kind, &vocab);
-    extract(
-        &guide,
-        Lexicon {
-            vocab: &vocab,
-            protocols: &protocols,
-        },
-    )
+    extract(&guide, Lexicon::new(&vocab, &protocols))
 }
 
 /// The server-setting facts (ports, hosts, protocols) of `text`; the service
