@@ -217,9 +217,11 @@ impl Index {
                 if focus.is_some_and(|f| !f.get(i).copied().unwrap_or(false)) {
                     return Vec::new();
                 }
+                // The guide's folder, read once for all its links.
+                let base = paths::folders_below(&index.roots[i], &index.dirs[i]);
                 s.links
                     .iter()
-                    .map(|l| index.resolve(summaries, i, l, pattern.as_ref()))
+                    .map(|l| index.resolve(summaries, i, base.as_deref(), l, pattern.as_ref()))
                     .collect()
             })
             .collect();
@@ -269,10 +271,13 @@ impl Index {
             .collect()
     }
 
+    /// What `link` of guide `from` leads to; `base` is the guide's folder
+    /// below its root ([`paths::folders_below`]).
     fn resolve(
         &self,
         summaries: &[GuideSummary],
         from: usize,
+        base: Option<&[&str]>,
         link: &LinkRef,
         pattern: Option<&UrlPattern>,
     ) -> Resolution {
@@ -311,7 +316,11 @@ impl Index {
             }
             return Resolution::Unchecked;
         }
-        match paths::resolve(root, &self.dirs[from], &target) {
+        let resolved = match base {
+            Some(base) => paths::resolve_in(root, base, &target),
+            None => Local::Outside,
+        };
+        match resolved {
             Local::Inside(p) => self.local(summaries, p, locale, link.image),
             Local::Outside => Resolution::Outside,
         }

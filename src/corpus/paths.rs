@@ -109,16 +109,30 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// Resolves `relative` (a link's path, `/`-separated, already percent-decoded)
 /// from the folder `dir`, both inside `root`.
 pub fn resolve(root: &Path, dir: &Path, relative: &str) -> Local {
-    let mut stack: Vec<&str> = match dir.strip_prefix(root) {
-        Ok(rest) => rest
-            .components()
+    match folders_below(root, dir) {
+        Some(base) => resolve_in(root, &base, relative),
+        None => Local::Outside,
+    }
+}
+
+/// The names of the folders from `root` down to `dir`; `None` when `dir` is
+/// not inside `root`. What [`resolve_in`] starts from, for every link of a guide.
+pub fn folders_below<'a>(root: &Path, dir: &'a Path) -> Option<Vec<&'a str>> {
+    let rest = dir.strip_prefix(root).ok()?;
+    Some(
+        rest.components()
             .filter_map(|c| match c {
                 Component::Normal(s) => s.to_str(),
                 _ => None,
             })
             .collect(),
-        Err(_) => return Local::Outside,
-    };
+    )
+}
+
+/// Resolves `relative` like [`resolve`], from the folder `root`/`base`
+/// ([`folders_below`]).
+pub fn resolve_in(root: &Path, base: &[&str], relative: &str) -> Local {
+    let mut stack: Vec<&str> = base.to_vec();
     for part in relative.split(['/', '\\']) {
         match part {
             "" | "." => {}

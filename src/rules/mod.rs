@@ -33,6 +33,8 @@ mod unresolved_guide_link;
 mod unused_suppression;
 mod webmail_url_mismatch;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::corpus::CorpusContext;
 use crate::diagnostic::{Finding, Severity};
@@ -189,11 +191,21 @@ pub fn check_guide(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
 
 /// Runs every corpus rule.
 pub fn check_corpus(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
-    for rule in RULES {
-        if let Check::Corpus(f) = rule.check {
-            f(ctx, out);
-        }
-    }
+    // The link index first, built with every thread: most rules read it, and
+    // a rule waiting for another to build it would hold its thread idle.
+    ctx.index();
+    // Then the rules at once; their findings are joined in the rules' order.
+    let found: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut found = Vec::new();
+            if let Check::Corpus(f) = rule.check {
+                f(ctx, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// "the MX Plan spec" or "the standard ports", for messages.

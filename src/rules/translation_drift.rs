@@ -85,10 +85,12 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         // The reference: the locale most others agree with, then fr-fr, en-gb.
-        let Some(reference) = locales.iter().min_by_key(|l| {
+        let keys: Vec<_> = locales.iter().map(Locale::keys).collect();
+        let Some((reference, _)) = locales.iter().zip(&keys).min_by_key(|(l, k)| {
             let agree = locales
                 .iter()
-                .filter(|o| o.file != l.file && o.keys() == l.keys())
+                .zip(&keys)
+                .filter(|(o, ok)| o.file != l.file && ok == k)
                 .count();
             (std::cmp::Reverse(agree), preference(l.name), l.name)
         }) else {
