@@ -97,7 +97,7 @@ pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
     }
     for link in &guide.links {
         let src = text.get(link.span.clone()).unwrap_or("");
-        let map = match src.rfind(link.url.as_str()) {
+        let map = match last_occurrence(src, &link.url) {
             Some(i) if !link.url.is_empty() => Map::Verbatim(link.span.start + i),
             _ => Map::Whole(link.span.clone()),
         };
@@ -106,6 +106,24 @@ pub fn segments<'a>(guide: &'a Guide, text: &'a str) -> Vec<Segment<'a>> {
         out.push(seg);
     }
     out
+}
+
+/// Where `needle` last occurs in `haystack` (as `str::rfind`), found
+/// without building a searcher in the usual case: a link's source ending
+/// with its URL and a `)`.
+fn last_occurrence(haystack: &str, needle: &str) -> Option<usize> {
+    let len = haystack.len();
+    // No occurrence starts after `len - needle.len()`: the last two starts
+    // are checked directly, before a search.
+    if let Some(last) = len.checked_sub(needle.len()) {
+        if haystack.get(last..) == Some(needle) {
+            return Some(last);
+        }
+        if last > 0 && haystack.get(last - 1..len - 1) == Some(needle) {
+            return Some(last - 1);
+        }
+    }
+    haystack.rfind(needle)
 }
 
 /// The lines of a fenced code block between its fences (the whole text if not fenced).
@@ -316,6 +334,25 @@ pub fn match_case(found: &str, right: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_occurrence_is_rfind() {
+        let cases = [
+            ("[a](http://x)", "http://x"),
+            ("[http://x](http://x)", "http://x"),
+            ("[a](b \"t\")", "b"),
+            ("<http://x>", "http://x"),
+            ("aaa", "aa"),
+            ("a)", "a)"),
+            ("x", ""),
+            ("", "x"),
+            ("é)", "é"),
+            ("[é](é))", "é)"),
+        ];
+        for (haystack, needle) in cases {
+            assert_eq!(last_occurrence(haystack, needle), haystack.rfind(needle), "{haystack}");
+        }
+    }
 
     #[test]
     fn case_is_kept() {
