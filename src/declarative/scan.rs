@@ -350,7 +350,11 @@ mod tests {
             ("[é](é))", "é)"),
         ];
         for (haystack, needle) in cases {
-            assert_eq!(last_occurrence(haystack, needle), haystack.rfind(needle), "{haystack}");
+            assert_eq!(
+                last_occurrence(haystack, needle),
+                haystack.rfind(needle),
+                "{haystack}"
+            );
         }
     }
 
