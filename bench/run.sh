@@ -22,7 +22,8 @@
 #   5. times a full check with a warm cache (outside the ratio; its findings
 #      must equal the cold run's), then a changed-files run: one guide changed, the whole corpus indexed;
 #      cold (--no-cache: every guide read) and warm (the summary cache filled by
-#      one run first: unchanged guides are only stat'ed).
+#      one run first: unchanged guides are only stat'ed);
+#   6. times the pretty and the JSON report of one large guide (3.5 MB, 80,000 findings).
 # The full check runs with --no-cache (the cache is the changed-files run's business).
 set -euo pipefail
 
@@ -220,6 +221,21 @@ if [ -s "$out/warm" ]; then
     warm_line="changed-files run, warm summary cache: $(printf '%.0f' "$(echo "$ww * 1000" | bc -l)") ms median, peak RSS $(printf '%.0f' "$(echo "$wrss / 1024" | bc -l)") MB   (target < 300 ms)"
 fi
 
+# --- one large guide: the reporters ----------------------------------------------
+# 40,000 paragraphs (3.5 MB) with two findings each: the pretty report, which
+# shows every finding's lines, must cost about what the JSON report costs.
+say "== one large guide (80,000 findings): pretty and JSON reports"
+large=$(mktemp -d "${TMPDIR:-/tmp}/guidelint-bench-large.XXXXXX")
+awk 'BEGIN {
+    print "---\ntitle: Large\nslug: large\n---\n# Serveur\n"
+    for (i = 0; i < 40000; i++)
+        printf "Le serveur POP3 utilise le port 993 pour la ligne %d. Voir [ici](#nulle-part-%d).\n\n", i, i
+}' >"$large/guide.fr-fr.md"
+run large_pretty "$bin" check "$large" --color never $nocache
+run large_json "$bin" check "$large" --format json $nocache
+rm -rf "$large"
+large_line="one large guide (3.5 MB, 80,000 findings): pretty report $(printf '%.2f' "$(median 1 "$out/large_pretty")") s, JSON report $(printf '%.2f' "$(median 1 "$out/large_json")") s"
+
 # --- the report ----------------------------------------------------------------
 mb=$(echo "$bytes / 1000000" | bc -l)
 rate() { echo "$1 / $2" | bc -l; }
@@ -241,5 +257,6 @@ changed-files run, no cache: $(printf '%.0f' "$(echo "$cw * 1000" | bc -l)") ms 
   $changed_note
 $warm_line
 $warm_full_line
+$large_line
 EOF
 rm -rf "$out"

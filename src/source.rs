@@ -74,6 +74,15 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The byte offset where line `line` (1-based) starts; past the last
+    /// line, the end of the text.
+    pub fn line_start(&self, line: usize) -> usize {
+        match self.starts.get(line.saturating_sub(1)) {
+            Some(&start) => start,
+            None => self.text.len(),
+        }
+    }
+
     /// The byte range of line `line` (1-based), without its line ending.
     pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
         let i = line.saturating_sub(1).min(self.starts.len() - 1);
@@ -120,6 +129,15 @@ mod tests {
         let c = text.find('c').unwrap();
         assert_eq!(idx.line_col(c), LineCol { line: 2, column: 1 });
         assert_eq!(&text[idx.line_span(1)], "\u{feff}ab");
+    }
+
+    #[test]
+    fn line_starts_and_past_the_last_line() {
+        let idx = LineIndex::new("ab\ncd\n");
+        assert_eq!(idx.line_start(1), 0);
+        assert_eq!(idx.line_start(2), 3);
+        assert_eq!(idx.line_start(3), 6);
+        assert_eq!(idx.line_start(4), 6);
     }
 
     #[test]

@@ -485,3 +485,47 @@ fn colour_follows_flags_and_environment() {
         &[("NO_COLOR", "1")]
     )));
 }
+
+/// Every place a pretty report names (`path:line:column`) is the place the
+/// JSON report gives: lines counted in the whole guide, however far into a
+/// long one; columns in characters, after accents, a byte-order mark and
+/// `\r\n` line ends.
+#[test]
+fn pretty_report_places_are_the_json_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("\u{feff}---\ntitle: Long\nslug: long\n---\n# Réception\n\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "Sécurité à la réception, ligne {i} : le serveur POP3 utilise le port 993.\r\n\r\n"
+        ));
+    }
+    let guide = dir.path().join("guide.fr-fr.md");
+    std::fs::write(&guide, &text).unwrap();
+    for target in [guide.to_str().unwrap(), SEEDS] {
+        let pretty = stdout(&guidelint(&["check", target, "--color", "never"]));
+        let headers: std::collections::HashSet<&str> = pretty
+            .lines()
+            .filter_map(|l| {
+                l.split_once("─[")
+                    .map(|(_, place)| place.trim_end_matches(']'))
+            })
+            .collect();
+        let json: Value =
+            serde_json::from_str(&stdout(&guidelint(&["check", target, "--format", "json"])))
+                .unwrap();
+        let findings = json.as_array().unwrap();
+        assert!(findings.len() >= if target == SEEDS { 50 } else { 400 });
+        for f in findings {
+            let place = format!(
+                "{}:{}:{}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"]
+            );
+            assert!(
+                headers.contains(place.as_str()),
+                "{place} is not a pretty header"
+            );
+        }
+    }
+}

@@ -96,13 +96,20 @@ impl<'a> Positions<'a> {
 
     /// Line and column of `offset` in file `file` (1:1 when the text is gone).
     pub(crate) fn at(&mut self, file: usize, offset: usize) -> LineCol {
-        let Some(text) = self.outcome.files.get(file).and_then(|f| f.text.as_deref()) else {
-            return LineCol { line: 1, column: 1 };
-        };
-        self.indexes
-            .entry(file)
-            .or_insert_with(|| LineIndex::new(text))
-            .line_col(offset)
+        match self.index(file) {
+            Some(index) => index.line_col(offset),
+            None => LineCol { line: 1, column: 1 },
+        }
+    }
+
+    /// The line index of file `file`, if its text is kept.
+    pub(crate) fn index(&mut self, file: usize) -> Option<&LineIndex<'a>> {
+        let text = self.outcome.files.get(file)?.text.as_deref()?;
+        Some(
+            self.indexes
+                .entry(file)
+                .or_insert_with(|| LineIndex::new(text)),
+        )
     }
 }
 

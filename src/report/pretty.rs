@@ -1,12 +1,15 @@
 //! The default output: miette's graphical reports, one per finding.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::Positions;
 use crate::diagnostic::{Finding, Severity};
 use crate::engine::Outcome;
 
@@ -15,9 +18,101 @@ struct Rendered {
     heading: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
+}
+
+/// Lines of a report's snippet, besides the lines of its spans: one line of
+/// context (the handler's), and one more to spare.
+const EXCERPT_LINES: usize = 2;
+
+/// The lines of a guide around a report's spans: miette counts lines from the
+/// start of the excerpt instead of the start of the guide, which made reports
+/// on a large guide with many findings quadratic. Spans stay offsets in the
+/// whole guide; line numbers are the guide's.
+struct Excerpt {
+    name: String,
+    text: Arc<str>,
+    /// Whole lines of `text`.
+    range: Range<usize>,
+    /// The 0-based line number of `range.start`.
+    line: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of file `file` around `spans` (offsets in the file).
+    fn new(
+        outcome: &Outcome,
+        positions: &mut Positions<'_>,
+        file: usize,
+        spans: impl Iterator<Item = Range<usize>>,
+    ) -> Option<Excerpt> {
+        let f = outcome.files.get(file)?;
+        let text = f.text.clone()?;
+        let index = positions.index(file)?;
+        let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
+            (lo.min(s.start), hi.max(s.end.max(s.start)))
+        });
+        let (lo, hi) = if lo > hi { (0, 0) } else { (lo, hi) };
+        let first = index.line_col(lo).line.saturating_sub(EXCERPT_LINES).max(1);
+        let last = index.line_col(hi).line + EXCERPT_LINES;
+        let range = index.line_start(first)..index.line_start(last + 1);
+        Some(Excerpt {
+            name: f.path.clone(),
+            text,
+            range,
+            line: first - 1,
+        })
+    }
+}
+
+/// The 0-based column of `at` in `text`, in characters as editors and the
+/// other formats count (miette counts bytes); a byte-order mark at the start
+/// of the guide (`bom`) is not a column.
+fn char_column(text: &str, at: usize, bom: bool) -> usize {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    let prefix = if bom && line_start == 0 {
+        prefix.strip_prefix('\u{feff}').unwrap_or(prefix)
+    } else {
+        prefix
+    };
+    prefix.chars().count()
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = self
+            .text
+            .get(self.range.clone())
+            .ok_or(MietteError::OutOfBounds)?;
+        let offset = span
+            .offset()
+            .checked_sub(self.range.start)
+            .ok_or(MietteError::OutOfBounds)?;
+        let len = span.len().min(local.len().saturating_sub(offset));
+        let inner = local.read_span(
+            &SourceSpan::from(offset..offset + len),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let at = inner.span().offset();
+        let start = at + self.range.start;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::from(start..start + inner.span().len()),
+            inner.line() + self.line,
+            char_column(local, at, self.range.start == 0),
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered {
@@ -70,12 +165,6 @@ impl Diagnostic for Rendered {
     }
 }
 
-fn source(outcome: &Outcome, file: usize) -> Option<NamedSource<Arc<str>>> {
-    let f = outcome.files.get(file)?;
-    let text = f.text.clone()?;
-    Some(NamedSource::new(&f.path, text))
-}
-
 fn span(outcome: &Outcome, file: usize, span: &std::ops::Range<usize>) -> SourceSpan {
     let len = outcome
         .files
@@ -114,11 +203,12 @@ fn lines_between(
         .count()
 }
 
-fn build(outcome: &Outcome, f: &Finding) -> Rendered {
+fn build(outcome: &Outcome, positions: &mut Positions<'_>, f: &Finding) -> Rendered {
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(f.label.clone()).filter(|l| !l.is_empty()),
         span(outcome, f.file, &f.span),
     )];
+    let mut near = vec![f.span.clone()];
     let mut related = Vec::new();
     for r in &f.related {
         // A related place close to the finding shares its snippet; a far one
@@ -130,6 +220,7 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
                 Some(r.message.clone()),
                 span(outcome, f.file, &r.span),
             ));
+            near.push(r.span.clone());
             continue;
         }
         {
@@ -138,7 +229,7 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
                 heading: format!("{} (related)", r.message),
                 severity: Severity::Info,
                 help: None,
-                source: source(outcome, other),
+                source: Excerpt::new(outcome, positions, other, [r.span.clone()].into_iter()),
                 labels: vec![LabeledSpan::new_primary_with_span(
                     Some(r.message.clone()),
                     span(outcome, other, &r.span),
@@ -151,7 +242,7 @@ fn build(outcome: &Outcome, f: &Finding) -> Rendered {
         heading: format!("{} {}: {}", f.code, f.name, f.message),
         severity: f.severity,
         help: f.help.clone(),
-        source: source(outcome, f.file),
+        source: Excerpt::new(outcome, positions, f.file, near.into_iter()),
         labels,
         related,
     }
@@ -170,8 +261,9 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         .with_links(false)
         .with_primary_span_start();
     let mut out = String::new();
+    let mut positions = Positions::new(outcome);
     for f in &outcome.findings {
-        let diagnostic = build(outcome, f);
+        let diagnostic = build(outcome, &mut positions, f);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!(
                 "{}: {}\n",
