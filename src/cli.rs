@@ -38,12 +38,15 @@ pub struct Cli {
 enum Command {
     /// Lint guides (the default command).
     Check(CheckArgs),
-    /// List every rule: code, name, default severity and summary.
-    Rules,
+    /// List every rule: code, name, default severity and summary (the
+    /// configuration's and `--rule-dir`'s declarative rules included).
+    Rules(RulesArgs),
     /// Print a rule's documentation.
     Rule {
         /// The rule's code (GL201) or name (port-protocol-mismatch).
         code: String,
+        #[command(flatten)]
+        rules: RulesArgs,
     },
     /// Spec tools.
     Spec {
@@ -71,6 +74,21 @@ enum Color {
     Always,
     /// Never.
     Never,
+}
+
+/// Where `rules` and `rule` find the declarative rules besides the shipped
+/// packs: the configuration's `rule_dirs` and `--rule-dir`, as `check` does.
+#[derive(Debug, Args)]
+struct RulesArgs {
+    /// The configuration file. Default: the one `check` would use.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// A folder (or file) of declarative rules (YAML), added to the configuration's `rule_dirs`. Repeatable.
+    #[arg(long = "rule-dir", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -135,8 +153,8 @@ struct CheckArgs {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Rules) => list_rules(),
-        Some(Command::Rule { code }) => show_rule(&code),
+        Some(Command::Rules(args)) => list_rules(&args),
+        Some(Command::Rule { code, rules }) => show_rule(&code, &rules),
         Some(Command::Check(args)) => check(args),
         Some(Command::Spec {
             command: SpecCommand::Infer { paths },
@@ -145,16 +163,20 @@ pub fn main() -> i32 {
     }
 }
 
-fn catalog() -> Vec<rules::RuleInfo> {
-    match Engine::new(None) {
-        Ok(engine) => engine.catalog(),
-        Err(_) => rules::builtin_catalog(),
-    }
+/// Every rule of a run with `args`' configuration and rule folders.
+fn catalog(args: &RulesArgs) -> Result<Vec<rules::RuleInfo>, Box<DataError>> {
+    let config = load_config(args.config.as_ref(), args.no_config)?;
+    let (config, sources) = with_rule_dirs(config, &args.rule_dirs)?;
+    Ok(Engine::with_rule_sources(None, config, sources)?.catalog())
 }
 
-fn list_rules() -> i32 {
+fn list_rules(args: &RulesArgs) -> i32 {
+    let catalog = match catalog(args) {
+        Ok(catalog) => catalog,
+        Err(e) => return report_data_error(&e),
+    };
     let mut out = String::new();
-    for r in catalog() {
+    for r in catalog {
         out.push_str(&format!(
             "{}  {:<34} {:<8} {}\n",
             r.code,
@@ -166,8 +188,12 @@ fn list_rules() -> i32 {
     print(&out)
 }
 
-fn show_rule(code: &str) -> i32 {
-    let found = catalog()
+fn show_rule(code: &str, args: &RulesArgs) -> i32 {
+    let catalog = match catalog(args) {
+        Ok(catalog) => catalog,
+        Err(e) => return report_data_error(&e),
+    };
+    let found = catalog
         .into_iter()
         .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code);
     match found {
@@ -233,10 +259,10 @@ fn load_spec(args: &CheckArgs, config: &Config) -> Result<Option<Spec>, Box<Data
 }
 
 /// The run's configuration: `--config`, else the discovered file, else the defaults.
-fn load_config(args: &CheckArgs) -> Result<Config, Box<DataError>> {
-    let path = if args.no_config {
+fn load_config(config: Option<&PathBuf>, no_config: bool) -> Result<Config, Box<DataError>> {
+    let path = if no_config {
         None
-    } else if let Some(path) = &args.config {
+    } else if let Some(path) = config {
         Some(path.clone())
     } else {
         std::env::current_dir()
@@ -247,6 +273,25 @@ fn load_config(args: &CheckArgs) -> Result<Config, Box<DataError>> {
         Some(path) => Ok(Config::load(&path)?),
         None => Ok(Config::default()),
     }
+}
+
+/// `config` with `dirs` added to its `rule_dirs`, and the declarative rule
+/// files of them all.
+fn with_rule_dirs(
+    mut config: Config,
+    dirs: &[PathBuf],
+) -> Result<(Config, Vec<(String, String)>), Box<DataError>> {
+    let mut rule_dirs = config.rule_dirs.to_vec();
+    // Absolute, so that they stay relative to the current folder, not the configuration's.
+    rule_dirs.extend(dirs.iter().map(|d| {
+        std::path::absolute(d)
+            .unwrap_or_else(|_| d.clone())
+            .to_string_lossy()
+            .into_owned()
+    }));
+    config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
+    let sources = crate::declarative::RuleSet::sources(&config)?;
+    Ok((config, sources))
 }
 
 /// `--select`/`--ignore` values that name no rule (the file's are checked by [`Config::validate`]).
@@ -326,7 +371,7 @@ fn infer(paths: Vec<String>) -> i32 {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let config = match load_config(&args) {
+    let config = match load_config(args.config.as_ref(), args.no_config) {
         Ok(config) => config,
         Err(e) => return report_data_error(&e),
     };
@@ -334,18 +379,8 @@ fn check(args: CheckArgs) -> i32 {
         Ok(spec) => spec,
         Err(e) => return report_data_error(&e),
     };
-    let mut config = config;
-    let mut rule_dirs = config.rule_dirs.to_vec();
-    // Absolute, so that they stay relative to the current folder, not the configuration's.
-    rule_dirs.extend(args.rule_dirs.iter().map(|d| {
-        std::path::absolute(d)
-            .unwrap_or_else(|_| d.clone())
-            .to_string_lossy()
-            .into_owned()
-    }));
-    config.rule_dirs = crate::config::OneOrMany::Many(rule_dirs);
-    let rules = match crate::declarative::RuleSet::sources(&config) {
-        Ok(rules) => rules,
+    let (config, rules) = match with_rule_dirs(config, &args.rule_dirs) {
+        Ok(loaded) => loaded,
         Err(e) => return report_data_error(&e),
     };
     let paths = if args.paths.is_empty() {

@@ -409,3 +409,53 @@ fn cli_reads_rule_dirs_from_the_configuration() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `guidelint rules` and `guidelint rule` see the rules a check would run: the
+/// configuration's `rule_dirs` and `--rule-dir` folders, besides the packs.
+#[test]
+fn cli_lists_and_documents_the_configured_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("docs-rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::copy(fixture("rules/house.yaml"), rules.join("house.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join(".guidelint.yaml"),
+        "rule_dirs: [docs-rules]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_guidelint"))
+            .env("GUIDELINT_NO_CACHE", "1")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let listed = |args: &[&str]| {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // From the discovered configuration.
+    let all = listed(&["rules"]);
+    assert!(all.contains("DOC001") && all.contains("DOC008"), "{all}");
+    assert!(all.contains("GL201") && all.contains("GL501"), "{all}");
+    let doc = listed(&["rule", "DOC001"]);
+    assert!(doc.contains("Code: DOC001"), "{doc}");
+    // Without it, the house rules are gone, unless a --rule-dir names them.
+    let plain = listed(&["rules", "--no-config"]);
+    assert!(
+        !plain.contains("DOC001") && plain.contains("GL201"),
+        "{plain}"
+    );
+    assert_eq!(
+        run(&["rule", "DOC001", "--no-config"]).status.code(),
+        Some(2)
+    );
+    let named = listed(&["rules", "--no-config", "--rule-dir", "docs-rules"]);
+    assert!(named.contains("DOC001"), "{named}");
+    // A rule file guidelint cannot use stops the listing too, with its diagnostic.
+    let broken = run(&["rules", "--rule-dir", &fixture("broken/bad-regex")]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("rules.yaml"));
+}
