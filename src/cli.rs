@@ -275,12 +275,15 @@ fn load_config(config: Option<&PathBuf>, no_config: bool) -> Result<Config, Box<
     }
 }
 
+/// Declarative rule files: (file name, text).
+type RuleSources = Vec<(String, String)>;
+
 /// `config` with `dirs` added to its `rule_dirs`, and the declarative rule
 /// files of them all.
 fn with_rule_dirs(
     mut config: Config,
     dirs: &[PathBuf],
-) -> Result<(Config, Vec<(String, String)>), Box<DataError>> {
+) -> Result<(Config, RuleSources), Box<DataError>> {
     let mut rule_dirs = config.rule_dirs.to_vec();
     // Absolute, so that they stay relative to the current folder, not the configuration's.
     rule_dirs.extend(dirs.iter().map(|d| {
