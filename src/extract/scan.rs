@@ -223,7 +223,7 @@ pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
         return out;
     }
     let mut sentence_start = 0;
-    for end in sentences::line_ends(text).into_iter().chain([text.len()]) {
+    for end in sentences::line_ends(text).chain([text.len()]) {
         if end > sentence_start {
             scan_sentence(passage, sentence_start..end.min(text.len()), lex, &mut out);
         }

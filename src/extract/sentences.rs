@@ -6,21 +6,25 @@
 /// The end of each sentence of `text` (just after its `.`, `!`, `?` or `;`
 /// followed by white space or the end of the text, or after a line break):
 /// the regex `[.!?;](?:\s|$)|\n`, each match's start plus one.
-pub fn line_ends(text: &str) -> Vec<usize> {
-    ends(text, Breaks::Line)
-        .into_iter()
-        .map(|(start, _)| start + 1)
-        .collect()
+pub fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    Ends {
+        text,
+        at: 0,
+        breaks: Breaks::Line,
+    }
+    .map(|(start, _)| start + 1)
 }
 
 /// The end of each sentence of a paragraph (just after `.`, `!`, `?` or `;`
 /// and the white-space character that follows it, or after a blank line):
 /// the ends of the regex `[.!?;](?:\s|$)|\n\s*\n`'s matches.
-pub fn paragraph_ends(text: &str) -> Vec<usize> {
-    ends(text, Breaks::Paragraph)
-        .into_iter()
-        .map(|(_, end)| end)
-        .collect()
+pub fn paragraph_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    Ends {
+        text,
+        at: 0,
+        breaks: Breaks::Paragraph,
+    }
+    .map(|(_, end)| end)
 }
 
 /// What besides end punctuation ends a sentence.
@@ -33,55 +37,61 @@ enum Breaks {
 }
 
 /// The (start, end) of each sentence end's match, left to right, without overlaps.
-fn ends(text: &str, breaks: Breaks) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if matches!(byte, b'.' | b'!' | b'?' | b';') {
-            match text[at + 1..].chars().next() {
-                None => {
-                    out.push((at, at + 1));
-                    at += 1;
-                    continue;
+struct Ends<'a> {
+    text: &'a str,
+    at: usize,
+    breaks: Breaks,
+}
+
+impl Iterator for Ends<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            let at = self.at;
+            if matches!(byte, b'.' | b'!' | b'?' | b';') {
+                match text[at + 1..].chars().next() {
+                    None => {
+                        self.at = at + 1;
+                        return Some((at, at + 1));
+                    }
+                    Some(c) if c.is_whitespace() => {
+                        let end = at + 1 + c.len_utf8();
+                        self.at = end;
+                        return Some((at, end));
+                    }
+                    Some(_) => {}
                 }
-                Some(c) if c.is_whitespace() => {
-                    let end = at + 1 + c.len_utf8();
-                    out.push((at, end));
-                    at = end;
-                    continue;
-                }
-                Some(_) => {}
-            }
-        } else if byte == b'\n' {
-            match breaks {
-                Breaks::Line => {
-                    out.push((at, at + 1));
-                    at += 1;
-                    continue;
-                }
-                Breaks::Paragraph => {
-                    // The white space after it, up to its last line break.
-                    let mut last = None;
-                    for (i, c) in text[at + 1..].char_indices() {
-                        if !c.is_whitespace() {
-                            break;
+            } else if byte == b'\n' {
+                match self.breaks {
+                    Breaks::Line => {
+                        self.at = at + 1;
+                        return Some((at, at + 1));
+                    }
+                    Breaks::Paragraph => {
+                        // The white space after it, up to its last line break.
+                        let mut last = None;
+                        for (i, c) in text[at + 1..].char_indices() {
+                            if !c.is_whitespace() {
+                                break;
+                            }
+                            if c == '\n' {
+                                last = Some(at + 1 + i + 1);
+                            }
                         }
-                        if c == '\n' {
-                            last = Some(at + 1 + i + 1);
+                        if let Some(end) = last {
+                            self.at = end;
+                            return Some((at, end));
                         }
                     }
-                    if let Some(end) = last {
-                        out.push((at, end));
-                        at = end;
-                        continue;
-                    }
                 }
             }
+            self.at = at + 1;
         }
-        at += 1;
+        None
     }
-    out
 }
 
 /// True when `bytes` holds an ASCII digit (reads whole chunks, which the
@@ -155,7 +165,7 @@ mod tests {
             for r in every_slice(text) {
                 let s = &text[r];
                 let expected: Vec<usize> = re.find_iter(s).map(|m| m.start() + 1).collect();
-                assert_eq!(line_ends(s), expected, "{s:?}");
+                assert_eq!(line_ends(s).collect::<Vec<_>>(), expected, "{s:?}");
             }
         }
     }
@@ -167,7 +177,7 @@ mod tests {
             for r in every_slice(text) {
                 let s = &text[r];
                 let expected: Vec<usize> = re.find_iter(s).map(|m| m.end()).collect();
-                assert_eq!(paragraph_ends(s), expected, "{s:?}");
+                assert_eq!(paragraph_ends(s).collect::<Vec<_>>(), expected, "{s:?}");
             }
         }
     }

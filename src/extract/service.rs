@@ -226,7 +226,6 @@ fn webmail(
         // Sentence ends within a paragraph: line breaks are not (PDF exports wrap lines).
         let sentence_start = sentences::paragraph_ends(&text[..range.start])
             .last()
-            .copied()
             .unwrap_or(0);
         let before = passage.slice(sentence_start..range.start);
         let alone = before.as_str().trim().is_empty();
@@ -288,10 +287,7 @@ fn limits(
         }
     };
     let mut start = 0;
-    for end in sentences::paragraph_ends(text)
-        .into_iter()
-        .chain([text.len()])
-    {
+    for end in sentences::paragraph_ends(text).chain([text.len()]) {
         if end > start {
             sentence_limits(
                 run,
