@@ -426,29 +426,30 @@ fn scan_sentence(
                 .is_match_in(passage.slice(sentence.clone()).vocab())
         })
     };
-    // Group tokens into chains: "995 ou 110" is one chain of two.
-    let mut chains: Vec<(Vec<usize>, Mode)> = Vec::new();
+    // Group tokens into chains: "995 ou 110" is one chain of two. A chain
+    // is a run of successive tokens (their indexes).
+    let mut chains: Vec<(Range<usize>, Mode)> = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         if let Some((members, mode)) = chains.last_mut() {
-            let prev = &toks[*members.last().unwrap_or(&i)];
+            let prev = &toks[members.end - 1];
             if prev.host == tok.host
                 && let Some(j) = joiner(&text[prev.range.end..tok.range.start], lex)
             {
-                members.push(i);
+                members.end = i + 1;
                 if j == Mode::Alternative || *mode != Mode::Alternative {
                     *mode = j;
                 }
                 continue;
             }
         }
-        chains.push((vec![i], Mode::Setting));
+        chains.push((i..i + 1, Mode::Setting));
     }
     let mut prev_end = sentence.start;
     let mut prev_was_port = false;
     let mut window_is_previous_tail = false;
     for (c, (members, join_mode)) in chains.iter().enumerate() {
-        let first = &toks[members[0]];
-        let last = &toks[members[members.len() - 1]];
+        let first = &toks[members.start];
+        let last = &toks[members.end - 1];
         let window_start = prev_end;
         let window_part = passage.slice(window_start..first.range.start);
         let window = window_part.as_str();
@@ -474,7 +475,7 @@ fn scan_sentence(
 
         let next_start = chains
             .get(c + 1)
-            .map(|(m, _)| toks[m[0]].range.start)
+            .map(|(m, _)| toks[m.start].range.start)
             .unwrap_or(sentence.end);
         let tail_part = passage.slice(last.range.end..next_start);
         // A tail is only this value's own words when no other label starts in it.
@@ -533,7 +534,7 @@ fn scan_sentence(
             &mut is_required,
         );
         if first.host {
-            for &m in members {
+            for m in members.clone() {
                 let r = toks[m].range.clone();
                 out.push(Raw {
                     value: RawValue::Host(text[r.clone()].to_string()),
@@ -562,7 +563,7 @@ fn scan_sentence(
         } else {
             lex.security(own).or_else(|| lex.security(other))
         };
-        for &m in members {
+        for m in members.clone() {
             let r = toks[m].range.clone();
             let Ok(port) = text[r.clone()].parse::<u16>() else {
                 continue;
