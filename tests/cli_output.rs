@@ -493,7 +493,9 @@ fn colour_follows_flags_and_environment() {
 #[test]
 fn pretty_report_places_are_the_json_places() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = String::from("\u{feff}---\ntitle: Long\nslug: long\n---\n# Réception\n\n");
+    let mut text = String::from(
+        "\u{feff}---\ntitle: Long\nslug: long\n---\n# Réception\n\nUn retour\rseul.\n\n",
+    );
     for i in 0..400 {
         text.push_str(&format!(
             "Sécurité à la réception, ligne {i} : le serveur POP3 utilise le port 993.\r\n\r\n"

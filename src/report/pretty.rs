@@ -108,7 +108,8 @@ impl SourceCode for Excerpt {
             self.name.clone(),
             inner.data(),
             SourceSpan::from(start..start + inner.span().len()),
-            inner.line() + self.line,
+            // Lines end at `\n` only, as in the other formats (miette also ends one at a lone `\r`).
+            self.line + memchr::memchr_iter(b'\n', &local.as_bytes()[..at]).count(),
             char_column(local, at, self.range.start == 0),
             inner.line_count(),
         )))
