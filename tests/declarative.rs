@@ -381,25 +381,33 @@ fn cli_lists_and_documents_pack_rules() {
     );
 }
 
-#[test]
-fn cli_reads_rule_dirs_from_the_configuration() {
+/// A repository whose configuration `config` names the folder `docs-rules`,
+/// holding the house rules.
+fn house_repository(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("docs-rules");
     std::fs::create_dir(&rules).unwrap();
     std::fs::copy(fixture("rules/house.yaml"), rules.join("house.yaml")).unwrap();
-    std::fs::write(
-        dir.path().join(".guidelint.yaml"),
-        "rule_dirs: [docs-rules]\nignore: [DOC004]\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("guide.md"), "# Mail\n\nClick here.\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_guidelint"))
+    std::fs::write(dir.path().join(".guidelint.yaml"), config).unwrap();
+    dir
+}
+
+/// Runs `guidelint args` in `dir`.
+fn cli_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_guidelint"))
         // No cache folder where the tests run.
         .env("GUIDELINT_NO_CACHE", "1")
-        .args(["check", "--format", "concise", "guide.md"])
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(dir)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn cli_reads_rule_dirs_from_the_configuration() {
+    let dir = house_repository("rule_dirs: [docs-rules]\nignore: [DOC004]\n");
+    std::fs::write(dir.path().join("guide.md"), "# Mail\n\nClick here.\n").unwrap();
+    let out = cli_in(dir.path(), &["check", "--format", "concise", "guide.md"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout.trim(),
@@ -414,23 +422,8 @@ fn cli_reads_rule_dirs_from_the_configuration() {
 /// configuration's `rule_dirs` and `--rule-dir` folders, besides the packs.
 #[test]
 fn cli_lists_and_documents_the_configured_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("docs-rules");
-    std::fs::create_dir(&rules).unwrap();
-    std::fs::copy(fixture("rules/house.yaml"), rules.join("house.yaml")).unwrap();
-    std::fs::write(
-        dir.path().join(".guidelint.yaml"),
-        "rule_dirs: [docs-rules]\n",
-    )
-    .unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_guidelint"))
-            .env("GUIDELINT_NO_CACHE", "1")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
-    };
+    let dir = house_repository("rule_dirs: [docs-rules]\n");
+    let run = |args: &[&str]| cli_in(dir.path(), args);
     let listed = |args: &[&str]| {
         let out = run(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
