@@ -13,7 +13,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, bytes, true)
 }
 
-/// Writes `bytes` to `path` like [`write`], without flushing to disk: readers
+/// Writes `bytes` to `path` like [`write()`], without flushing to disk: readers
 /// still never see half a file, but a crash may leave the old one or an empty
 /// one (for caches, which treat both as a miss).
 pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -245,8 +245,9 @@ impl Protocols {
     }
 
     /// Every protocol name in `survey`'s text, where the survey's list `list`
-    /// is [`Protocols::names`] (a vocabulary's survey made
-    /// [`crate::vocab::Vocabulary::with_names`]); with no list, the whole text is searched.
+    /// holds [`Protocols::names`] (a survey by this type's own automaton, or by
+    /// a vocabulary built [`Vocabulary::with_names`]); with no list, the whole
+    /// text is searched.
     pub fn mentions_in_list<'a>(
         &'a self,
         survey: &'a Survey<'_>,

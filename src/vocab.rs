@@ -973,7 +973,7 @@ impl Vocabulary {
 
     /// This vocabulary, its survey also finding where `names` start (the
     /// protocol names): one read of a text serves the lists and the names
-    /// ([`Vocabulary::names_bit`]).
+    /// ([`Vocabulary::names`]).
     pub fn with_names(mut self, names: ListWords) -> Vocabulary {
         self.names = Some((names, None));
         self.with_first_words()
@@ -985,6 +985,7 @@ impl Vocabulary {
         let (words, bit) = self.names.as_ref()?;
         Some((words, (*bit)?))
     }
+
     /// The vocabularies shipped in `rules/vocab/`.
     pub fn embedded() -> Result<Vocabulary, DataError> {
         Self::from_sources(
