@@ -71,14 +71,17 @@ impl Excerpt {
 /// other formats count (miette counts bytes); a byte-order mark at the start
 /// of the guide (`bom`) is not a column.
 fn char_column(text: &str, at: usize, bom: bool) -> usize {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = &text[line_start..at];
-    let prefix = if bom && line_start == 0 {
-        prefix.strip_prefix('\u{feff}').unwrap_or(prefix)
-    } else {
-        prefix
+    // Bytes, not `str` slices: a span that does not start on a character
+    // boundary is counted up to the character it is in, not a panic.
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let prefix = &before[line_start..];
+    let prefix = match prefix.strip_prefix("\u{feff}".as_bytes()) {
+        Some(rest) if bom && line_start == 0 => rest,
+        _ => prefix,
     };
-    prefix.chars().count()
+    // Every character has one byte that is not a continuation byte.
+    prefix.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl SourceCode for Excerpt {
@@ -109,7 +112,8 @@ impl SourceCode for Excerpt {
             inner.data(),
             SourceSpan::from(start..start + inner.span().len()),
             // Lines end at `\n` only, as in the other formats (miette also ends one at a lone `\r`).
-            self.line + memchr::memchr_iter(b'\n', &local.as_bytes()[..at]).count(),
+            self.line
+                + memchr::memchr_iter(b'\n', &local.as_bytes()[..at.min(local.len())]).count(),
             char_column(local, at, self.range.start == 0),
             inner.line_count(),
         )))
@@ -277,4 +281,22 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     out.push_str(&super::summary(outcome));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_column;
+
+    #[test]
+    fn columns_count_characters_after_a_bom_and_inside_a_character() {
+        let text = "\u{feff}é1\nàb";
+        assert_eq!(char_column(text, 3, true), 0);
+        assert_eq!(char_column(text, 5, true), 1);
+        assert_eq!(char_column(text, 5, false), 2);
+        let b = text.find('b').unwrap();
+        assert_eq!(char_column(text, b, true), 1);
+        // Inside `à`: the character it is in, no panic.
+        assert_eq!(char_column(text, b - 1, true), 1);
+        assert_eq!(char_column(text, 99, true), 2);
+    }
 }
