@@ -363,17 +363,48 @@ mod tests {
             .collect()
     }
 
+    /// A folder `docs` to walk (made with `files`: path, or path ending in
+    /// `/` for a folder) and a cache folder beside it: (temp dir, docs, cache,
+    /// the walk's paths).
+    fn listed_tree(files: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf, [String; 1]) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("docs");
+        let cache = dir.path().join("cache");
+        for f in files {
+            match f.strip_suffix('/') {
+                Some(folder) => fs::create_dir_all(root.join(folder)).unwrap(),
+                None => fs::write(root.join(f), "x").unwrap(),
+            }
+        }
+        let paths = [root.to_string_lossy().to_string()];
+        (dir, root, cache, paths)
+    }
+
+    /// Saves in `cache` a listing of `folder` with its current stamp but the
+    /// given names, as if an earlier run had seen them.
+    fn forge_listing(cache: &Path, folder: &Path, guides: &[&str], subdirs: &[&str]) {
+        let key = crate::corpus::paths::Absolutizer::new()
+            .absolute(folder)
+            .to_string_lossy()
+            .into_owned();
+        let forged = Listing {
+            stamp: DirStamp::read(folder).unwrap(),
+            guides: guides.iter().map(|g| g.to_string()).collect(),
+            subdirs: subdirs.iter().map(|d| d.to_string()).collect(),
+        };
+        let visited = Visited {
+            fresh: Vec::new(),
+            read: vec![(key.clone(), forged)],
+        };
+        Listings::open(cache).save(&[key], visited).unwrap();
+    }
+
     #[cfg(unix)]
     #[test]
     fn unchanged_folders_are_taken_from_their_listing_and_changed_ones_read() {
         use std::time::{Duration, SystemTime};
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("docs");
-        let cache = dir.path().join("cache");
-        fs::create_dir_all(root.join("a/images")).unwrap();
-        fs::write(root.join("a/guide.fr-fr.md"), "x").unwrap();
-        fs::write(root.join("a/images/i.png"), "x").unwrap();
-        let paths = [root.to_string_lossy().to_string()];
+        let (_dir, root, cache, paths) =
+            listed_tree(&["a/images/", "a/guide.fr-fr.md", "a/images/i.png"]);
         // As if the run started a minute from now: every folder is settled.
         let later = SystemTime::now() + Duration::from_secs(60);
         let open = || Some(Listings::open(&cache).started_at(later));
@@ -382,20 +413,12 @@ mod tests {
         assert!(cache.join(crate::listings::FILE).is_file());
         // The shortcut fires: a listing whose stamp still matches is believed
         // (here a forged one, naming a guide that is not there).
-        let key = crate::corpus::paths::Absolutizer::new()
-            .absolute(&root.join("a"))
-            .to_string_lossy()
-            .into_owned();
-        let forged = Listing {
-            stamp: DirStamp::read(&root.join("a")).unwrap(),
-            guides: vec!["guide.fr-fr.md".into(), "ghost.md".into()],
-            subdirs: vec!["images".into()],
-        };
-        let visited = Visited {
-            fresh: Vec::new(),
-            read: vec![(key.clone(), forged)],
-        };
-        Listings::open(&cache).save(&[key], visited).unwrap();
+        forge_listing(
+            &cache,
+            &root.join("a"),
+            &["guide.fr-fr.md", "ghost.md"],
+            &["images"],
+        );
         let forged = discover_listed(&paths, open()).unwrap();
         assert_eq!(
             names(&forged, &root),
@@ -429,30 +452,12 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn recently_modified_folders_are_always_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("docs");
-        let cache = dir.path().join("cache");
-        fs::create_dir_all(root.join("a")).unwrap();
-        fs::write(root.join("a/g.md"), "x").unwrap();
-        let paths = [root.to_string_lossy().to_string()];
+        let (_dir, root, cache, paths) = listed_tree(&["a/", "a/g.md"]);
         // The folders were modified just now: no listing is kept...
         discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
         assert!(!cache.join(crate::listings::FILE).exists());
         // ...and a forged one, with the right stamp, is not believed.
-        let key = crate::corpus::paths::Absolutizer::new()
-            .absolute(&root.join("a"))
-            .to_string_lossy()
-            .into_owned();
-        let forged = Listing {
-            stamp: DirStamp::read(&root.join("a")).unwrap(),
-            guides: vec!["ghost.md".into()],
-            subdirs: Vec::new(),
-        };
-        let visited = Visited {
-            fresh: Vec::new(),
-            read: vec![(key.clone(), forged)],
-        };
-        Listings::open(&cache).save(&[key], visited).unwrap();
+        forge_listing(&cache, &root.join("a"), &["ghost.md"], &[]);
         let found = discover_listed(&paths, Some(Listings::open(&cache))).unwrap();
         assert_eq!(names(&found, &root), ["a/g.md"]);
     }
@@ -461,13 +466,8 @@ mod tests {
     #[test]
     fn folders_holding_links_are_never_kept() {
         use std::time::{Duration, SystemTime};
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("docs");
-        let cache = dir.path().join("cache");
-        fs::create_dir_all(root.join("a")).unwrap();
-        fs::write(root.join("target.md"), "x").unwrap();
+        let (_dir, root, cache, paths) = listed_tree(&["a/", "target.md"]);
         std::os::unix::fs::symlink(root.join("target.md"), root.join("a/link.md")).unwrap();
-        let paths = [root.to_string_lossy().to_string()];
         let later = SystemTime::now() + Duration::from_secs(60);
         discover_listed(&paths, Some(Listings::open(&cache).started_at(later))).unwrap();
         let listings = Listings::open(&cache).started_at(later);

@@ -83,7 +83,7 @@ impl Engine {
         let protocols = Protocols::embedded()?;
         Ok(Engine {
             // One survey of a text finds the vocabulary's words and the protocol names.
-            vocab: Vocabulary::embedded()?.with_names(protocols.names()),
+            vocab: Vocabulary::embedded_with_names(protocols.names())?,
             protocols,
             spec,
             declarative: RuleSet::from_sources(rules)?,

@@ -973,7 +973,7 @@ impl Vocabulary {
 
     /// This vocabulary, its survey also finding where `names` start (the
     /// protocol names): one read of a text serves the lists and the names
-    /// ([`Vocabulary::names`]).
+    /// ([`Vocabulary::names`]). The automaton is built again, with the names.
     pub fn with_names(mut self, names: ListWords) -> Vocabulary {
         self.names = Some((names, None));
         self.with_first_words()
@@ -988,7 +988,18 @@ impl Vocabulary {
 
     /// The vocabularies shipped in `rules/vocab/`.
     pub fn embedded() -> Result<Vocabulary, DataError> {
-        Self::from_sources(
+        Ok(Self::embedded_lists()?.with_first_words())
+    }
+
+    /// The shipped vocabularies, surveyed with `names` ([`Vocabulary::with_names`]):
+    /// the automaton is built once, names included.
+    pub fn embedded_with_names(names: ListWords) -> Result<Vocabulary, DataError> {
+        Ok(Self::embedded_lists()?.with_names(names))
+    }
+
+    /// The shipped vocabularies' lists, without the automaton of their first words.
+    fn embedded_lists() -> Result<Vocabulary, DataError> {
+        Self::lists_from_sources(
             data::VOCABULARIES
                 .iter()
                 .map(|(f, t)| (f.to_string(), t.to_string())),
@@ -997,6 +1008,13 @@ impl Vocabulary {
 
     /// Loads and merges vocabulary files given as (file name, text).
     pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Vocabulary, DataError> {
+        Ok(Self::lists_from_sources(sources)?.with_first_words())
+    }
+
+    /// The merged lists of vocabulary files, without the automaton of their first words.
+    fn lists_from_sources(
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Vocabulary, DataError> {
         let mut merged = VocabFile::default();
@@ -1065,8 +1083,7 @@ impl Vocabulary {
             gigabytes: compile(&merged.gigabytes)?,
             words: None,
             names: None,
-        }
-        .with_first_words())
+        })
     }
 }
 

@@ -111,6 +111,11 @@ fn minimal(lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The ASCII capitals that a class holds (`has`) along with their small letter.
+fn capitals_of_both_cases(has: impl Fn(u8) -> bool) -> impl Iterator<Item = u8> {
+    (b'A'..=b'Z').filter(move |&upper| has(upper) && has(upper.to_ascii_lowercase()))
+}
+
 /// `hir` with each ASCII capital taken out of the classes that also hold its
 /// small letter (`[eE]` becomes `e`), so that case-insensitive patterns do
 /// not multiply into every capitalisation of their literals.
@@ -121,37 +126,30 @@ fn minimal(lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 fn fold_ascii_case(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Class(Class::Unicode(class)) => {
-            let mut capitals = ClassUnicode::empty();
-            for upper in 'A'..='Z' {
-                let lower = upper.to_ascii_lowercase();
-                let has = |c: char| {
-                    class
-                        .ranges()
-                        .iter()
-                        .any(|r| r.start() <= c && c <= r.end())
-                };
-                if has(upper) && has(lower) {
-                    capitals.push(ClassUnicodeRange::new(upper, upper));
-                }
-            }
+            let has = |b: u8| {
+                let c = char::from(b);
+                class
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= c && c <= r.end())
+            };
+            let capitals = ClassUnicode::new(
+                capitals_of_both_cases(has)
+                    .map(|u| ClassUnicodeRange::new(char::from(u), char::from(u))),
+            );
             let mut folded = class.clone();
             folded.difference(&capitals);
             Hir::class(Class::Unicode(folded))
         }
         HirKind::Class(Class::Bytes(class)) => {
-            let mut capitals = ClassBytes::empty();
-            for upper in b'A'..=b'Z' {
-                let lower = upper.to_ascii_lowercase();
-                let has = |b: u8| {
-                    class
-                        .ranges()
-                        .iter()
-                        .any(|r| r.start() <= b && b <= r.end())
-                };
-                if has(upper) && has(lower) {
-                    capitals.push(ClassBytesRange::new(upper, upper));
-                }
-            }
+            let has = |b: u8| {
+                class
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= b && b <= r.end())
+            };
+            let capitals =
+                ClassBytes::new(capitals_of_both_cases(has).map(|u| ClassBytesRange::new(u, u)));
             let mut folded = class.clone();
             folded.difference(&capitals);
             Hir::class(Class::Bytes(folded))

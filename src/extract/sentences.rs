@@ -158,28 +158,39 @@ mod tests {
         "x.y",
     ];
 
-    #[test]
-    fn line_ends_are_the_regex_match_starts_plus_one() {
-        let re = Regex::new(r"[.!?;](?:\s|$)|\n").unwrap();
+    /// Checks that `ends` gives, on every slice of every text, what `regex`'s
+    /// matches give through `end_of`.
+    fn agree_with(
+        regex: &str,
+        end_of: impl Fn(regex::Match<'_>) -> usize,
+        ends: impl Fn(&str) -> Vec<usize>,
+    ) {
+        let re = Regex::new(regex).unwrap();
         for text in TEXTS {
             for r in every_slice(text) {
                 let s = &text[r];
-                let expected: Vec<usize> = re.find_iter(s).map(|m| m.start() + 1).collect();
-                assert_eq!(line_ends(s).collect::<Vec<_>>(), expected, "{s:?}");
+                let expected: Vec<usize> = re.find_iter(s).map(&end_of).collect();
+                assert_eq!(ends(s), expected, "{s:?}");
             }
         }
     }
 
     #[test]
+    fn line_ends_are_the_regex_match_starts_plus_one() {
+        agree_with(
+            r"[.!?;](?:\s|$)|\n",
+            |m| m.start() + 1,
+            |s| line_ends(s).collect(),
+        );
+    }
+
+    #[test]
     fn paragraph_ends_are_the_regex_match_ends() {
-        let re = Regex::new(r"[.!?;](?:\s|$)|\n\s*\n").unwrap();
-        for text in TEXTS {
-            for r in every_slice(text) {
-                let s = &text[r];
-                let expected: Vec<usize> = re.find_iter(s).map(|m| m.end()).collect();
-                assert_eq!(paragraph_ends(s).collect::<Vec<_>>(), expected, "{s:?}");
-            }
-        }
+        agree_with(
+            r"[.!?;](?:\s|$)|\n\s*\n",
+            |m| m.end(),
+            |s| paragraph_ends(s).collect(),
+        );
     }
 
     #[test]
