@@ -19,6 +19,9 @@
 #      both on RAYON_NUM_THREADS=THREADS;
 #   4. reports the median wall time, files/s and MB/s of each, their ratio
 #      (full check throughput / baseline throughput), CPU seconds, peak RSS;
+#      and, to show where the check's time goes, the same files taken through
+#      guidelint's guide model only, then through fact extraction too
+#      (examples/parse_only.rs --stage model|extract);
 #   5. times a full check with a warm cache (outside the ratio; its findings
 #      must equal the cold run's), then a changed-files run: one guide changed, the whole corpus indexed;
 #      cold (--no-cache: every guide read) and warm (the summary cache filled by
@@ -113,6 +116,12 @@ for i in $(seq 1 "$REPS"); do
     say "   repetition $i/$REPS"
     run baseline "$base" "$dir"
     run full "$bin" check "$dir" --format json $nocache
+done
+# Where the check's time goes (not part of the ratio): the same files taken
+# through guidelint's guide model only, then through fact extraction too.
+for i in $(seq 1 "$REPS"); do
+    run model "$base" --stage model "$dir"
+    run extract "$base" --stage extract "$dir"
 done
 
 # median COLUMN FILE
@@ -239,6 +248,12 @@ large_line="one large guide (3.5 MB, 80,000 findings): pretty report $(printf '%
 # --- the report ----------------------------------------------------------------
 mb=$(echo "$bytes / 1000000" | bc -l)
 rate() { echo "$1 / $2" | bc -l; }
+# stage_line LABEL NAME: one stage's median wall, MB/s and share of the baseline's throughput.
+stage_line() {
+    local w
+    w=$(median 1 "$out/$2")
+    printf -- '- %s: %.2f s, %.1f MB/s, %.0f%% of the baseline throughput\n' "$1" "$w" "$(rate "$mb" "$w")" "$(echo "$bw / $w * 100" | bc -l)"
+}
 ratio=$(echo "$bw / $fw" | bc -l)
 cpu_ratio=$(echo "$bc_ / $fc" | bc -l)
 cat <<EOF
@@ -250,6 +265,10 @@ $(uname -sm), $(date -u +%Y-%m-%d)
 |---|---:|---:|---:|---:|---:|
 | parse-only baseline | $(printf '%.2f' "$bw") | $(printf '%.0f' "$(rate "$files" "$bw")") | $(printf '%.1f' "$(rate "$mb" "$bw")") | $(printf '%.2f' "$bc_") | $(printf '%.0f' "$(echo "$brss / 1024" | bc -l)") |
 | guidelint check (all rules, JSON) | $(printf '%.2f' "$fw") | $(printf '%.0f' "$(rate "$files" "$fw")") | $(printf '%.1f' "$(rate "$mb" "$fw")") | $(printf '%.2f' "$fc") | $(printf '%.0f' "$(echo "$frss / 1024" | bc -l)") |
+
+where the time goes, the same files taken (stages of examples/parse_only.rs, outside the ratio):
+$(stage_line "read + guide model (Guide::parse)" model)
+$(stage_line "read + guide model + fact extraction" extract)
 
 ratio (full check throughput / parse-only throughput): $(printf '%.0f' "$(echo "$ratio * 100" | bc -l)")% by wall time, $(printf '%.0f' "$(echo "$cpu_ratio * 100" | bc -l)")% by CPU time   (target >= 50%)
 peak RSS of the full check: $(printf '%.0f' "$(echo "$frss / 1024" | bc -l)") MB   (target < 200 MB)

@@ -6,6 +6,7 @@
 //! adding a file.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -108,11 +109,21 @@ pub struct VocabFile {
 /// (the text around it still counts for `\b`). The matches are exactly the
 /// exact pattern's: every exact match is a candidate at the same start, and
 /// candidates are tried from left to right.
+///
+/// Only the exact pattern is compiled up front (it checks the pattern). The
+/// loose pattern and the gate serve searches without a survey
+/// ([`WordRegex::find_iter`]): they are built by the first such search, so a
+/// run that never makes one (most lists, in most runs) does not pay for them.
 #[derive(Debug, Clone)]
 pub struct WordRegex {
-    loose: Regex,
+    loose_pattern: String,
+    /// The loose pattern compiled; `None` if it cannot be (the exact pattern
+    /// then finds the candidates itself).
+    loose: OnceLock<Option<Regex>>,
     exact: meta::Regex,
-    gate: Option<Gate>,
+    /// The words that open the gate ([`WordRegex::gated`]), and the gate once built.
+    gate_words: Option<Vec<String>>,
+    gate: OnceLock<Option<Gate>>,
 }
 
 /// A fast test that a text may hold a match: every match starts with one of
@@ -253,6 +264,30 @@ mod gate_tests {
         assert_eq!(first_word(" nom d'hôte"), "nom");
         assert_eq!(first_word("(ssl)"), "(ssl)");
     }
+
+    #[test]
+    fn the_loose_pattern_and_the_gate_are_built_by_the_first_search_without_a_survey() {
+        let re = WordRegex::new(r"(?i)\bpop3\b", "(?i)pop3")
+            .unwrap()
+            .gated(["pop3"]);
+        assert!(re.loose.get().is_none() && re.gate.get().is_none());
+        assert_eq!(
+            re.find_iter("POP3 ou pop3s, pop3.").collect::<Vec<_>>(),
+            [0..4, 15..19]
+        );
+        assert!(re.loose.get().is_some_and(Option::is_some));
+        assert!(re.gate.get().is_some_and(Option::is_some));
+    }
+
+    #[test]
+    fn without_a_loose_pattern_the_exact_one_finds_the_candidates() {
+        let re = WordRegex::new(r"(?i)\bpop3\b", "(").unwrap();
+        assert_eq!(
+            re.find_iter("POP3 ou pop3s, pop3.").collect::<Vec<_>>(),
+            [0..4, 15..19]
+        );
+        assert!(re.loose.get().is_some_and(Option::is_none));
+    }
 }
 
 /// The first word of a phrase: what every match of it starts with.
@@ -265,31 +300,59 @@ fn first_word(phrase: &str) -> &str {
 }
 
 impl WordRegex {
-    /// Compiles `exact` and `loose`, which must be `exact` without its `\b`s.
+    /// Compiles `exact`; `loose` must be `exact` without its `\b`s.
     pub fn new(exact: &str, loose: &str) -> Result<WordRegex, String> {
-        let loose = Regex::new(loose).map_err(|e| e.to_string())?;
         // Anchored confirmations are short: the PikeVM needs no per-search
         // memory proportional to the rest of the text, the backtracker does.
+        // Nor do they use a prefilter: extracting its literals from a long
+        // case-insensitive alternation was most of guidelint's start-up.
         let exact = meta::Regex::builder()
-            .configure(meta::Config::new().backtrack(false))
+            .configure(meta::Config::new().backtrack(false).auto_prefilter(false))
             .build(exact)
             .map_err(|e| e.to_string())?;
         Ok(WordRegex {
-            loose,
+            loose_pattern: loose.to_string(),
+            loose: OnceLock::new(),
             exact,
-            gate: None,
+            gate_words: None,
+            gate: OnceLock::new(),
         })
     }
 
-    /// This regex behind `gate`: searches in a text the gate keeps closed find nothing.
-    pub fn gated(mut self, gate: Option<Gate>) -> WordRegex {
-        self.gate = gate;
+    /// This regex behind the [`Gate`] of `words` (every match starts with
+    /// one of them): searches in a text the gate keeps closed find nothing.
+    pub fn gated<'w>(mut self, words: impl IntoIterator<Item = &'w str>) -> WordRegex {
+        self.gate_words = Some(words.into_iter().map(str::to_string).collect());
         self
+    }
+
+    /// The gate, built on first use; `None` when there is none.
+    fn gate(&self) -> Option<&Gate> {
+        let words = self.gate_words.as_ref()?;
+        self.gate
+            .get_or_init(|| Gate::new(words.iter().map(String::as_str)))
+            .as_ref()
+    }
+
+    /// Where the first candidate at or after `pos` starts: a match of the
+    /// loose pattern (compiled on first use), or of the exact one if the
+    /// loose cannot be compiled.
+    fn candidate(&self, text: &str, pos: usize) -> Option<usize> {
+        let loose = self
+            .loose
+            .get_or_init(|| Regex::new(&self.loose_pattern).ok());
+        match loose {
+            Some(loose) => loose.find_at(text, pos).map(|m| m.start()),
+            None => self
+                .exact
+                .find(Input::new(text).range(pos..))
+                .map(|m| m.start()),
+        }
     }
 
     /// The byte ranges of the exact pattern's successive non-overlapping matches.
     pub fn find_iter<'a>(&'a self, text: &'a str) -> Matches<'a> {
-        let closed = self.gate.as_ref().is_some_and(|g| !g.open(text));
+        let closed = self.gate().is_some_and(|g| !g.open(text));
         Matches {
             re: (!closed).then_some(self),
             text,
@@ -361,7 +424,7 @@ impl Iterator for Matches<'_> {
         let text = self.text;
         while self.pos <= text.len() {
             let at = match &mut self.candidates {
-                Candidates::Loose => re.loose.find_at(text, self.pos)?.start(),
+                Candidates::Loose => re.candidate(text, self.pos)?,
                 Candidates::Survey {
                     lead,
                     hits,
@@ -745,7 +808,7 @@ impl Matcher {
             &format!("(?i){}", loose.join("|")),
         )
         .map_err(regex::Error::Syntax)?
-        .gated(Gate::new(phrases.iter().map(|p| first_word(p))));
+        .gated(phrases.iter().map(|p| first_word(p)));
         // Every match of a phrase starts with its first word, after a `\b`
         // when the phrase starts with a letter or digit (see `phrase_pattern`).
         let first = phrases
