@@ -119,7 +119,7 @@ impl Engine {
             .par_iter()
             .zip(cached.hits.par_iter_mut())
             .enumerate()
-            .map(|(i, (f, hit))| match hit.take() {
+            .map(|(i, (f, hit))| match hit.take().map(|boxed| *boxed) {
                 Some(mut summary) => {
                     summary.file = i;
                     summary.fs_path = f.path.clone();
@@ -417,7 +417,8 @@ struct CacheUse {
     gone: Vec<Option<String>>,
     /// The fresh cached summaries of the guides that are not reported, or
     /// that are clean in a full run.
-    hits: Vec<Option<GuideSummary>>,
+    /// Boxed: a run without a cache holds one empty slot per guide.
+    hits: Vec<Option<Box<GuideSummary>>>,
     /// Each guide's clean mark ([`Cache::insert`]): kept for a cached
     /// summary, `None` until the checks of a checked guide give it.
     clean: Vec<Option<bool>>,
@@ -471,7 +472,7 @@ impl CacheUse {
             misses += usize::from(hit.is_none());
             let hit = hit.filter(|(_, was_clean)| !reported(i) || (full && *was_clean));
             clean.push(hit.as_ref().map(|(_, was_clean)| *was_clean));
-            hits.push(hit.map(|(summary, _)| summary));
+            hits.push(hit.map(|(summary, _)| Box::new(summary)));
             match stamp {
                 Some(stamp) => {
                     stamps.push(Some((key, stamp)));
