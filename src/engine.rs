@@ -178,6 +178,10 @@ impl Engine {
             // rest of a changed-files run: it happens on another thread.
             _ => drop_in_background(summaries),
         }
+        // So does freeing the cache's vote table (one entry per cached fact).
+        if let Some(prior) = prior {
+            rayon::spawn(move || drop(prior));
+        }
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
         reload_sources(&mut outcome, files);
