@@ -209,6 +209,19 @@ struct Entry {
     clean: bool,
 }
 
+/// A summary taken out of the cache ([`Cache::take`]), still in its entry's
+/// box: whoever takes twenty thousand of them moves pointers, and unboxes
+/// each summary where it is used (in parallel).
+#[derive(Debug)]
+pub struct Taken(Box<Entry>);
+
+impl Taken {
+    /// The summary.
+    pub fn into_summary(self) -> GuideSummary {
+        self.0.summary
+    }
+}
+
 /// The entries by key; boxed, so that twenty thousand of them move in and
 /// out cheaply.
 type Entries = HashMap<String, Box<Entry>>;
@@ -354,12 +367,7 @@ impl Cache {
     /// the guide still has `stamp` (and was shown the same way: a summary's
     /// layout depends on the path as given), and whether the guide was clean
     /// (see [`Cache::insert`]). [`Cache::insert`] puts it back.
-    pub fn take(
-        &mut self,
-        key: &str,
-        stamp: &Stamp,
-        display: &str,
-    ) -> Option<(GuideSummary, bool)> {
+    pub fn take(&mut self, key: &str, stamp: &Stamp, display: &str) -> Option<(Taken, bool)> {
         let fresh = self
             .entries
             .get(key)
@@ -369,7 +377,8 @@ impl Cache {
         }
         let (key, entry) = self.entries.remove_entry(key)?;
         self.taken.insert(key, (entry.stamp, entry.clean));
-        Some((entry.summary, entry.clean))
+        let clean = entry.clean;
+        Some((Taken(entry), clean))
     }
 
     /// Records the summary of the guide `key`, read when it had `stamp`, and
@@ -726,7 +735,8 @@ mod tests {
         assert_eq!(votes.entries, 1);
         assert_eq!(votes.slots.len(), 1);
         assert_eq!(votes.slots[0].values, [("5".into(), vec![0])]);
-        let (mut got, clean) = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let (got, clean) = again.take(&key, &old_stamp(), "a/guide.fr-fr.md").unwrap();
+        let mut got = got.into_summary();
         assert!(clean, "the clean mark is kept");
         assert_eq!(got.cached, Some(0));
         // Anchors and links stay encoded until asked for.
@@ -763,11 +773,11 @@ mod tests {
         cache.save().unwrap();
         let mut again = Cache::open(dir.path(), dir.path(), 1);
         let (s, clean) = again.take("g.md", &old_stamp(), "g.md").unwrap();
-        again.insert("g.md".into(), old_stamp(), s, clean);
+        again.insert("g.md".into(), old_stamp(), s.into_summary(), clean);
         assert!(!again.dirty);
         // A guide whose clean mark changes is written again.
         let (s, clean) = again.take("g.md", &old_stamp(), "g.md").unwrap();
-        again.insert("g.md".into(), old_stamp(), s, !clean);
+        again.insert("g.md".into(), old_stamp(), s.into_summary(), !clean);
         assert!(again.dirty);
         // A guide modified just now is not cached, and its old entry goes.
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Stamp};
+use crate::cache::{Cache, Stamp, Taken};
 use crate::config::Config;
 use crate::corpus::{self, CorpusContext, GuideSummary};
 use crate::data::DataError;
@@ -119,7 +119,7 @@ impl Engine {
             .par_iter()
             .zip(cached.hits.par_iter_mut())
             .enumerate()
-            .map(|(i, (f, hit))| match hit.take().map(|boxed| *boxed) {
+            .map(|(i, (f, hit))| match hit.take().map(Taken::into_summary) {
                 Some(mut summary) => {
                     summary.file = i;
                     summary.fs_path = f.path.clone();
@@ -422,7 +422,7 @@ struct CacheUse {
     /// The fresh cached summaries of the guides that are not reported, or
     /// that are clean in a full run.
     /// Boxed: a run without a cache holds one empty slot per guide.
-    hits: Vec<Option<Box<GuideSummary>>>,
+    hits: Vec<Option<Taken>>,
     /// Each guide's clean mark ([`Cache::insert`]): kept for a cached
     /// summary, `None` until the checks of a checked guide give it.
     clean: Vec<Option<bool>>,
@@ -444,7 +444,7 @@ impl CacheUse {
             return CacheUse {
                 stamps: Vec::new(),
                 gone: Vec::new(),
-                hits: vec![None; files.len()],
+                hits: std::iter::repeat_with(|| None).take(files.len()).collect(),
                 clean: Vec::new(),
                 misses: 0,
             };
@@ -476,7 +476,7 @@ impl CacheUse {
             misses += usize::from(hit.is_none());
             let hit = hit.filter(|(_, was_clean)| !reported(i) || (full && *was_clean));
             clean.push(hit.as_ref().map(|(_, was_clean)| *was_clean));
-            hits.push(hit.map(|(summary, _)| Box::new(summary)));
+            hits.push(hit.map(|(summary, _)| summary));
             match stamp {
                 Some(stamp) => {
                     stamps.push(Some((key, stamp)));
