@@ -421,7 +421,8 @@ struct CacheUse {
     gone: Vec<Option<String>>,
     /// The fresh cached summaries of the guides that are not reported, or
     /// that are clean in a full run.
-    /// Boxed: a run without a cache holds one empty slot per guide.
+    /// Each in the cache entry's box ([`Taken`]): a run without a cache holds
+    /// one empty slot per guide.
     hits: Vec<Option<Taken>>,
     /// Each guide's clean mark ([`Cache::insert`]): kept for a cached
     /// summary, `None` until the checks of a checked guide give it.
