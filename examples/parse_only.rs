@@ -41,16 +41,30 @@ enum Stage {
     Extract,
 }
 
+impl Stage {
+    const ALL: [(&'static str, Stage); 3] = [
+        ("baseline", Stage::Baseline),
+        ("model", Stage::Model),
+        ("extract", Stage::Extract),
+    ];
+
+    fn name(self) -> &'static str {
+        Stage::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut stage = Stage::Baseline;
     if let Some(i) = args.iter().position(|a| a == "--stage") {
-        stage = match args.get(i + 1).map(String::as_str) {
-            Some("baseline") => Stage::Baseline,
-            Some("model") => Stage::Model,
-            Some("extract") => Stage::Extract,
-            other => {
-                eprintln!("parse_only: --stage takes baseline, model or extract, not {other:?}");
+        let given = args.get(i + 1).map(String::as_str);
+        stage = match Stage::ALL.iter().find(|(name, _)| Some(*name) == given) {
+            Some((_, stage)) => *stage,
+            None => {
+                eprintln!("parse_only: --stage takes baseline, model or extract, not {given:?}");
                 return ExitCode::from(2);
             }
         };
@@ -101,13 +115,9 @@ fn main() -> ExitCode {
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let secs = started.elapsed().as_secs_f64();
-    let name = match stage {
-        Stage::Baseline => "baseline",
-        Stage::Model => "model",
-        Stage::Extract => "extract",
-    };
     println!(
-        "parse_only: stage={name} files={} bytes={bytes} items={items} seconds={secs:.3} threads={}",
+        "parse_only: stage={} files={} bytes={bytes} items={items} seconds={secs:.3} threads={}",
+        stage.name(),
         files.len(),
         rayon::current_num_threads()
     );

@@ -176,12 +176,13 @@ impl Engine {
             }
             // Freeing tens of thousands of summaries takes longer than the
             // rest of a changed-files run: it happens on another thread.
-            _ => drop_in_background(summaries),
+            _ => drop_in_background(summaries.len(), summaries),
         }
         // So does freeing the cache's vote table (one entry per cached fact).
-        if let Some(prior) = prior {
-            rayon::spawn(move || drop(prior));
-        }
+        drop_in_background(
+            prior.as_ref().map_or(0, |p| p.table.entries as usize),
+            prior,
+        );
         self.filter(&mut outcome.findings, &mut suppressions, files, report);
         drop_unneeded_sources(&mut outcome);
         reload_sources(&mut outcome, files);
@@ -528,12 +529,13 @@ impl CacheUse {
     }
 }
 
-/// Frees `summaries` on a rayon thread, off the caller's path.
-fn drop_in_background(summaries: Vec<GuideSummary>) {
-    if summaries.len() < 1024 {
-        drop(summaries);
+/// Frees `value`, which holds `items` allocations, on a rayon thread, off
+/// the caller's path; a small one where it is.
+fn drop_in_background<T: Send + 'static>(items: usize, value: T) {
+    if items < 1024 {
+        drop(value);
     } else {
-        rayon::spawn(move || drop(summaries));
+        rayon::spawn(move || drop(value));
     }
 }
 
