@@ -18,12 +18,13 @@
 //!   (magic, format version, fingerprint, payload length and checksum), written
 //!   atomically (temporary file, then rename) and only when an entry changed,
 //!   so concurrent runs never see half a file: the last writer wins.
+//!   A run maps the file into memory (Unix): it is never written in place.
 //! - Each summary's anchors, links and facts stay encoded in the file's
 //!   buffer until a check needs them; the file also holds the entries' votes
 //!   ([`VoteTable`]), so a changed-files run's GL302 counts only the guides it
 //!   read.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::corpus::GuideSummary;
 use crate::corpus::consistency::{FactSummary, VoteTable};
-use crate::corpus::summary::Deferred;
+use crate::corpus::summary::{Buffer, Deferred};
 use crate::data;
 use crate::engine::Engine;
 use crate::spec::Spec;
@@ -277,14 +278,14 @@ impl Cache {
             cwd: crate::corpus::paths::Absolutizer::new(),
             fingerprint,
             started,
-            entries: HashMap::new(),
-            taken: HashMap::new(),
-            touched: HashSet::new(),
+            entries: HashMap::default(),
+            taken: HashMap::default(),
+            touched: HashSet::default(),
             prefetched: None,
             votes: None,
             dirty: false,
         };
-        if let Ok(bytes) = fs::read(cache.file())
+        if let Some(bytes) = read(&cache.file())
             && let Some((entries, votes)) = decode(Arc::new(bytes), fingerprint)
         {
             cache.taken.reserve(entries.len());
@@ -530,10 +531,30 @@ fn encode(entries: &mut Entries, fingerprint: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The bytes of the cache file at `path`; `None` when it cannot be read.
+///
+/// On Unix the file is mapped into memory: most of it is details that a
+/// changed-files run never decodes, and reading them would copy tens of
+/// megabytes into fresh pages. (Elsewhere a mapped file could not be replaced
+/// by the next [`Cache::save`].) It is read where mapping fails.
+fn read(path: &Path) -> Option<Buffer> {
+    #[cfg(unix)]
+    {
+        let file = fs::File::open(path).ok()?;
+        // SAFETY: a mapped file must not change while it is mapped. guidelint
+        // never writes a cache file in place: a new one replaces it by a
+        // rename (`crate::atomic`), which leaves the mapped file as it is.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Some(Buffer::Mapped(map));
+        }
+    }
+    fs::read(path).ok().map(Buffer::from)
+}
+
 /// The entries of a cache file, and their votes (`None` if they do not
 /// match the entries); `None` when it is not one of ours, of another
 /// fingerprint, truncated or corrupt.
-fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<(Entries, Option<VoteTable>)> {
+fn decode(file: Arc<Buffer>, fingerprint: u64) -> Option<(Entries, Option<VoteTable>)> {
     let bytes = file.as_slice();
     let (header, payload) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if header.magic != MAGIC
@@ -579,7 +600,8 @@ fn decode(file: Arc<Vec<u8>>, fingerprint: u64) -> Option<(Entries, Option<VoteT
         || postcard::from_bytes::<VoteTable>(table).ok(),
     );
     let decoded = decoded?;
-    let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
+    let mut entries =
+        HashMap::with_capacity_and_hasher(decoded.iter().map(Vec::len).sum(), Default::default());
     let deferred = |(start, len): (u64, u64)| -> Option<Deferred> {
         let start = usize::try_from(start).ok()?;
         let end = start.checked_add(usize::try_from(len).ok()?)?;
@@ -818,10 +840,10 @@ mod tests {
         // Arbitrary bytes never panic, with or without a valid header.
         for n in [1usize, 7, 64, 1000] {
             let noise: Vec<u8> = (0..n).map(|i| (i * 131 % 251) as u8).collect();
-            assert!(decode(Arc::new(noise.clone()), 3).is_none());
+            assert!(decode(Arc::new(noise.clone().into()), 3).is_none());
             let mut forged = good[..good.len() - decode_payload_len(&good)].to_vec();
             forged.extend_from_slice(&noise);
-            assert!(decode(Arc::new(forged.clone()), 3).is_none());
+            assert!(decode(Arc::new(forged.clone().into()), 3).is_none());
         }
     }
 

@@ -18,7 +18,7 @@
 //! checksum; written atomically, only when a listing changed). A missing or
 //! damaged file is an empty one. Unix only: elsewhere every folder is read.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

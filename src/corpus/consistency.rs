@@ -738,7 +738,7 @@ mod tests {
         // A cached guide's facts are read (from its deferred bytes) only for that.
         summaries[0].facts.items.clear();
         summaries[0].deferred_facts = Some(crate::corpus::summary::Deferred {
-            bytes: std::sync::Arc::new(postcard::to_stdvec(&facts[0]).unwrap()),
+            bytes: std::sync::Arc::new(postcard::to_stdvec(&facts[0]).unwrap().into()),
             range: 0..postcard::to_stdvec(&facts[0]).unwrap().len(),
         });
         let deferred = Votes::count_with_prior(&summaries, None, &wanted, &prior);

@@ -3,7 +3,9 @@
 //! of each guide resolves to. Built once per run, on first use.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
+
+use rustc_hash::FxBuildHasher;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -110,7 +112,6 @@ pub struct Index {
     by_dir: Lookup,
     by_site_folder: Lookup,
     by_slug: Lookup,
-    hasher: RandomState,
 }
 
 /// Guides by the hash of a key: (hash, guide) pairs, sorted. Lookups compare
@@ -179,7 +180,7 @@ impl Index {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| common.clone()))
             .collect();
-        let hasher = RandomState::new();
+        let hasher = FxBuildHasher;
         let hashed = |key: Option<&str>, i: usize| key.map(|k| (hasher.hash_one(k), i));
         type Pairs = Vec<(u64, usize)>;
         let (by_path, by_dir): (Pairs, Pairs) = files
@@ -206,7 +207,6 @@ impl Index {
             by_dir: Lookup::new(by_dir),
             by_site_folder: Lookup::new(by_site_folder),
             by_slug: Lookup::new(by_slug),
-            hasher,
             ..Index::default()
         };
         let pattern = url_pattern.and_then(UrlPattern::new);
@@ -258,7 +258,7 @@ impl Index {
     /// The guides in folder `dir`, in run order.
     fn in_dir(&self, dir: &Path) -> Vec<usize> {
         self.by_dir
-            .get(self.hasher.hash_one(dir))
+            .get(FxBuildHasher.hash_one(dir))
             .filter(|&j| self.dirs[j] == dir)
             .collect()
     }
@@ -266,7 +266,7 @@ impl Index {
     /// The guides of site folder `key`, in run order.
     fn in_site_folder(&self, summaries: &[GuideSummary], key: &str) -> Vec<usize> {
         self.by_site_folder
-            .get(self.hasher.hash_one(key))
+            .get(FxBuildHasher.hash_one(key))
             .filter(|&j| summaries[j].layout.site_folder.as_deref() == Some(key))
             .collect()
     }
@@ -339,7 +339,7 @@ impl Index {
         // The last guide of that path, as a map filled in run order would give.
         if let Some(i) = self
             .by_path
-            .get(self.hasher.hash_one(&path))
+            .get(FxBuildHasher.hash_one(&path))
             .filter(|&j| self.files[j] == path)
             .last()
         {
@@ -385,7 +385,7 @@ impl Index {
         };
         let candidates: Vec<usize> = self
             .by_slug
-            .get(self.hasher.hash_one(url.slug.as_str()))
+            .get(FxBuildHasher.hash_one(url.slug.as_str()))
             .filter(|&j| summaries[j].slug.as_ref().map(|l| l.value.as_str()) == Some(&url.slug))
             .filter(|j| matches(&j))
             .collect();

@@ -102,15 +102,44 @@ pub struct GuideSummary {
 #[derive(Debug, Clone)]
 pub struct Deferred {
     /// The buffer.
-    pub bytes: Arc<Vec<u8>>,
+    pub bytes: Arc<Buffer>,
     /// Where the encoded details are in it.
     pub range: Range<usize>,
+}
+
+/// A buffer shared by the deferred details of many summaries: a cache
+/// file's bytes.
+#[derive(Debug)]
+pub enum Buffer {
+    /// In memory.
+    Owned(Vec<u8>),
+    /// The file mapped into memory.
+    Mapped(memmap2::Mmap),
+}
+
+impl Buffer {
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Buffer::Owned(bytes) => bytes,
+            Buffer::Mapped(map) => map,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Buffer {
+    fn from(bytes: Vec<u8>) -> Buffer {
+        Buffer::Owned(bytes)
+    }
 }
 
 impl Deferred {
     /// The encoded details.
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(self.range.clone()).unwrap_or_default()
+        self.bytes
+            .as_slice()
+            .get(self.range.clone())
+            .unwrap_or_default()
     }
 }
 
