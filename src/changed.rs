@@ -6,8 +6,14 @@
 //! staged for the next commit (`git diff --cached --name-only`), the
 //! pre-commit case. The run still reads every guide given on the command line;
 //! only the findings of the changed ones are reported.
+//!
+//! Comparing the working tree means a `stat` of every file git tracks, images
+//! included: `--changed-since` asks git about the files with a guide name
+//! only ([`GUIDE_PATHSPECS`]), and asks again about every file when a guide
+//! of the run could change under another name (a symbolic link, or a file
+//! named on the command line without a guide's extension).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,12 +46,27 @@ impl fmt::Display for GitError {
 
 impl std::error::Error for GitError {}
 
+/// The pathspecs of the files with a guide name
+/// ([`crate::discover::GUIDE_EXTENSIONS`], any case, in any folder).
+fn guide_pathspecs() -> Vec<String> {
+    crate::discover::GUIDE_EXTENSIONS
+        .iter()
+        .map(|ext| format!(":(icase)*.{ext}"))
+        .collect()
+}
+
 /// Runs `git args` in `dir` and returns its standard output.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+fn git<S: AsRef<str>>(dir: &Path, args: &[S]) -> Result<Vec<u8>, GitError> {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
     let command = format!("git {}", args.join(" "));
     let output = Command::new("git")
-        .args(args)
+        .args(&args)
         .current_dir(dir)
+        // They would change what the pathspecs mean.
+        .env_remove("GIT_LITERAL_PATHSPECS")
+        .env_remove("GIT_NOGLOB_PATHSPECS")
+        .env_remove("GIT_GLOB_PATHSPECS")
+        .env_remove("GIT_ICASE_PATHSPECS")
         .output()
         .map_err(|e| GitError {
             command: command.clone(),
@@ -87,7 +108,8 @@ fn canonical(path: &Path) -> PathBuf {
 /// What git says changed, for [`mask`].
 #[derive(Debug, Clone, Default)]
 pub struct Changed {
-    /// The changed files git lists (canonical paths).
+    /// The changed files git lists (canonical paths): with
+    /// `--changed-since`, those with a guide name (see `guides_only`).
     pub files: HashSet<PathBuf>,
     /// With `--changed-since`: every file git tracks (absolute paths under the
     /// canonical repository root). A guide of the run that git does not track
@@ -96,13 +118,16 @@ pub struct Changed {
     tracked: Option<HashSet<PathBuf>>,
     /// The repository root (canonical).
     root: PathBuf,
+    /// With `--changed-since`: the revision, when git compared only the
+    /// files with a guide name ([`mask`] asks again if that is not enough).
+    guides_only: Option<String>,
 }
 
 /// The changed files of the repository holding `dir`.
 pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError> {
     let top = git(dir, &["rev-parse", "--show-toplevel"])?;
     let root = canonical(Path::new(String::from_utf8_lossy(&top).trim()));
-    let (found, tracked) = match changes {
+    let (found, tracked, guides_only) = match changes {
         Changes::Since(rev) => {
             if rev.starts_with('-') {
                 return Err(GitError {
@@ -114,10 +139,7 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
             // compares the working tree.
             let (diff, tracked) = std::thread::scope(|s| {
                 let tracked = s.spawn(|| git(&root, &["ls-files", "-z"]));
-                let diff = git(
-                    &root,
-                    &["diff", "--name-only", "-z", "--no-renames", rev, "--"],
-                );
+                let diff = diff_since(&root, rev, true);
                 let tracked = tracked.join().unwrap_or_else(|_| {
                     Err(GitError {
                         command: "git ls-files".into(),
@@ -127,21 +149,40 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
                 (diff, tracked)
             });
             let tracked: HashSet<PathBuf> = paths(&root, &tracked?).collect();
-            (paths(&root, &diff?).collect::<Vec<_>>(), Some(tracked))
+            (diff?, Some(tracked), Some(rev.clone()))
         }
         Changes::Staged => {
             let diff = git(
                 &root,
                 &["diff", "--cached", "--name-only", "-z", "--no-renames"],
             )?;
-            (paths(&root, &diff).collect(), None)
+            (
+                paths(&root, &diff).map(|p| canonical(&p)).collect(),
+                None,
+                None,
+            )
         }
     };
     Ok(Changed {
-        files: found.iter().map(|p| canonical(p)).collect(),
+        files: found,
         tracked,
         root,
+        guides_only,
     })
+}
+
+/// The files (canonical paths) that differ between `rev` and the working
+/// tree of the repository at `root`; only those with a guide name when
+/// `guides_only`.
+fn diff_since(root: &Path, rev: &str, guides_only: bool) -> Result<HashSet<PathBuf>, GitError> {
+    let mut args: Vec<String> = ["diff", "--name-only", "-z", "--no-renames", rev, "--"]
+        .map(String::from)
+        .into();
+    if guides_only {
+        args.extend(guide_pathspecs());
+    }
+    let out = git(root, &args)?;
+    Ok(paths(root, &out).map(|p| canonical(&p)).collect())
 }
 
 /// For each guide of the run, whether it is among the `changed` files, or
@@ -153,17 +194,31 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
 /// inode, one `stat` each, in parallel) on Unix, by canonical path elsewhere.
 pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitError> {
     use rayon::prelude::*;
+    let every_file;
+    let listed = match &changed.guides_only {
+        Some(rev)
+            if files
+                .iter()
+                .any(|f| f.link || !crate::discover::is_guide_name(&f.path)) =>
+        {
+            every_file = diff_since(&changed.root, rev, false)?;
+            &every_file
+        }
+        _ => &changed.files,
+    };
     let cwd = crate::corpus::paths::Absolutizer::new();
     let absolute: Vec<PathBuf> = files.par_iter().map(|f| cwd.absolute(&f.path)).collect();
-    let mut mask: Vec<bool> = absolute.iter().map(|p| changed.files.contains(p)).collect();
+    let mut mask: Vec<bool> = absolute.iter().map(|p| listed.contains(p)).collect();
     let found = mask.iter().filter(|m| **m).count();
-    let changed_guides = changed
-        .files
+    let changed_guides = listed
         .iter()
         .filter(|p| crate::discover::is_guide_name(p) && p.is_file())
         .count();
     if found != changed_guides {
-        mask = by_identity(files, &changed.files);
+        by_identity(files, listed, |_| true, &mut mask);
+    } else if files.iter().any(|f| f.link) {
+        // What a link leads to may have changed under its own name.
+        by_identity(files, listed, |f| f.link, &mut mask);
     }
     if let Some(tracked) = &changed.tracked {
         // Not tracked under its path: untracked, or reached through a link.
@@ -228,32 +283,34 @@ fn ignored<'a>(
         .collect())
 }
 
-/// [`mask`] by file identity.
-fn by_identity(files: &[GuideFile], changed: &HashSet<PathBuf>) -> Vec<bool> {
+/// [`mask`] by file identity, for the guides `which` selects.
+fn by_identity(
+    files: &[GuideFile],
+    changed: &HashSet<PathBuf>,
+    which: impl Fn(&GuideFile) -> bool + Sync,
+    mask: &mut [bool],
+) {
     use rayon::prelude::*;
     #[cfg(unix)]
-    {
+    let same = {
         use std::os::unix::fs::MetadataExt;
         let ids: HashSet<(u64, u64)> = changed
             .iter()
             .filter_map(|p| std::fs::metadata(p).ok())
             .map(|m| (m.dev(), m.ino()))
             .collect();
-        files
-            .par_iter()
-            .map(|f| match std::fs::metadata(&f.path) {
-                Ok(m) => ids.contains(&(m.dev(), m.ino())),
-                Err(_) => changed.contains(&canonical(&f.path)),
-            })
-            .collect()
-    }
+        move |f: &GuideFile| match std::fs::metadata(&f.path) {
+            Ok(m) => ids.contains(&(m.dev(), m.ino())),
+            Err(_) => changed.contains(&canonical(&f.path)),
+        }
+    };
     #[cfg(not(unix))]
-    {
-        files
-            .par_iter()
-            .map(|f| changed.contains(&canonical(&f.path)))
-            .collect()
-    }
+    let same = |f: &GuideFile| changed.contains(&canonical(&f.path));
+    files
+        .par_iter()
+        .zip(mask.par_iter_mut())
+        .filter(|(f, _)| which(f))
+        .for_each(|(f, m)| *m = same(f));
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub struct GuideFile {
     pub display: String,
     /// The path to read.
     pub path: PathBuf,
+    /// True when the path is a symbolic link: what it leads to may have
+    /// another name (see [`crate::changed`]).
+    pub link: bool,
 }
 
 /// A path guidelint cannot use: the run stops with exit status 2.
@@ -39,15 +42,24 @@ impl fmt::Display for DiscoverError {
 
 impl std::error::Error for DiscoverError {}
 
+/// The extensions (compared without case) of the files guidelint treats as
+/// guides when walking a directory.
+pub const GUIDE_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+
 /// True for the file names guidelint treats as guides when walking a directory.
 pub fn is_guide_name(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("md" | "markdown" | "txt")
-    )
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| GUIDE_EXTENSIONS.iter().any(|g| e.eq_ignore_ascii_case(g)))
+}
+
+/// What `path` leads to (links followed), and whether it is a symbolic
+/// link: one system call unless it is one.
+fn metadata(path: &Path) -> (std::io::Result<fs::Metadata>, bool) {
+    match fs::symlink_metadata(path) {
+        Ok(own) if own.file_type().is_symlink() => (fs::metadata(path), true),
+        own => (own, false),
+    }
 }
 
 fn display(path: &Path) -> String {
@@ -118,13 +130,15 @@ fn find(paths: &[String], walker: Option<&Walker>) -> Result<Vec<GuideFile>, Dis
             let mut matched = 0;
             for entry in entries.flatten() {
                 matched += 1;
-                if entry.is_file() && is_guide_name(&entry) {
-                    out.push(GuideFile {
+                let (meta, link) = metadata(&entry);
+                match meta {
+                    Ok(meta) if meta.is_file() && is_guide_name(&entry) => out.push(GuideFile {
                         display: display(&entry),
+                        link,
                         path: entry,
-                    });
-                } else if entry.is_dir() {
-                    walk(&entry, &mut out, walker);
+                    }),
+                    Ok(meta) if meta.is_dir() => walk(&entry, &mut out, walker),
+                    _ => {}
                 }
             }
             if matched == 0 {
@@ -136,20 +150,10 @@ fn find(paths: &[String], walker: Option<&Walker>) -> Result<Vec<GuideFile>, Dis
             continue;
         }
         let path = PathBuf::from(given);
-        match fs::metadata(&path) {
+        let (meta, link) = metadata(&path);
+        match meta {
             Ok(meta) if meta.is_dir() => walk(&path, &mut out, walker),
-            Ok(_) => out.push(GuideFile {
-                display: display(&path),
-                path,
-            }),
-            // A link that exists but leads nowhere (dangling, or a loop) is a
-            // guide that cannot be read: GL000 reports it, the run goes on.
-            Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) => out
-                .push(GuideFile {
-                    display: display(&path),
-                    path,
-                }),
-            Err(e) => {
+            Err(e) if !link => {
                 return Err(DiscoverError {
                     path: given.clone(),
                     reason: if e.kind() == std::io::ErrorKind::NotFound {
@@ -159,6 +163,13 @@ fn find(paths: &[String], walker: Option<&Walker>) -> Result<Vec<GuideFile>, Dis
                     },
                 });
             }
+            // A file, or a link that leads nowhere (dangling, or a loop): a
+            // guide that cannot be read, GL000 reports it, the run goes on.
+            _ => out.push(GuideFile {
+                display: display(&path),
+                link,
+                path,
+            }),
         }
     }
     out.sort();
@@ -231,9 +242,11 @@ fn visit(
     };
     if let Some(listing) = w.listings.fresh(&key, &stamp) {
         for name in &listing.guides {
+            // A folder holding a link is never kept: no guide here is one.
             let path = dir.join(name);
             out.push(GuideFile {
                 display: display(&path),
+                link: false,
                 path,
             });
         }
@@ -313,6 +326,7 @@ fn list_folder(
             }
             out.push(GuideFile {
                 display: display(&path),
+                link: kind.is_symlink(),
                 path,
             });
         }

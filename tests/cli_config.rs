@@ -343,6 +343,59 @@ fn changed_files_mode_reports_only_changed_guides() {
     assert!(r.stdout.contains("b.md"), "{}", r.stdout);
 }
 
+/// git is asked about the files with a guide name; a guide that changes
+/// under another name (a link's target, a file named on the command line)
+/// is still a changed guide.
+#[test]
+fn guides_changed_under_another_name_are_changed() {
+    let dir = tmp();
+    let root = dir.path();
+    let bad_as = |slug: &str| bad().replace("mx-plan-thunderbird", slug);
+    write(root, "guides/UPPER.MD", &bad_as("upper"));
+    write(root, "guides/same.md", &bad_as("same"));
+    write(root, "notes.rst", &bad_as("notes"));
+    write(root, "content/page", &bad_as("linked"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../content/page", root.join("guides/linked.md")).unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    let args = ["--changed-since", "HEAD", "guides", "notes.rst"];
+    let r = run(root, &args);
+    assert_eq!(r.codes().len(), 0, "nothing changed: {}", r.stdout);
+
+    write(
+        root,
+        "guides/UPPER.MD",
+        &format!("{}\nEncore.\n", bad_as("upper")),
+    );
+    let r = run(root, &args);
+    assert!(r.stdout.contains("UPPER.MD"), "{}", r.stdout);
+    assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
+    assert!(!r.stdout.contains("notes.rst"), "{}", r.stdout);
+
+    write(
+        root,
+        "notes.rst",
+        &format!("{}\nEncore.\n", bad_as("notes")),
+    );
+    let r = run(root, &args);
+    assert!(r.stdout.contains("notes.rst"), "{}", r.stdout);
+    assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
+
+    #[cfg(unix)]
+    {
+        write(
+            root,
+            "content/page",
+            &format!("{}\nEncore.\n", bad_as("linked")),
+        );
+        let r = run(root, &["--changed-since", "HEAD", "guides"]);
+        assert!(r.stdout.contains("linked.md"), "{}", r.stdout);
+        assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
+    }
+}
+
 #[test]
 fn guides_outside_the_repository_are_indexed_but_never_changed() {
     let dir = tmp();
