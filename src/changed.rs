@@ -208,7 +208,7 @@ pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitErro
     };
     let cwd = crate::corpus::paths::Absolutizer::new();
     let absolute: Vec<PathBuf> = files.par_iter().map(|f| cwd.absolute(&f.path)).collect();
-    let mut mask: Vec<bool> = absolute.iter().map(|p| listed.contains(p)).collect();
+    let mut mask: Vec<bool> = absolute.par_iter().map(|p| listed.contains(p)).collect();
     let found = mask.iter().filter(|m| **m).count();
     let changed_guides = listed
         .iter()
@@ -224,6 +224,7 @@ pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitErro
         // Not tracked under its path: untracked, or reached through a link.
         // Guides outside the repository are never changed (git lists none).
         let candidates: Vec<usize> = (0..files.len())
+            .into_par_iter()
             .filter(|&i| !mask[i] && !tracked.contains(&absolute[i]))
             .filter(|&i| {
                 let path = canonical(&files[i].path);
