@@ -180,9 +180,10 @@ impl Engine {
             Some(cache) if report.is_none() || cached.worth_recording(files.len()) => {
                 cached.record(cache, summaries);
             }
-            // Freeing tens of thousands of summaries takes longer than the
-            // rest of a changed-files run: it happens on another thread.
-            _ => drop_in_background(summaries.len(), summaries),
+            // Freeing tens of thousands of summaries (and the cache's keys of
+            // every guide) takes longer than the rest of a changed-files
+            // run: it happens on another thread.
+            _ => drop_in_background(summaries.len(), (summaries, cached)),
         }
         // So does freeing the cache's vote table (one entry per cached fact).
         drop_in_background(
