@@ -8,10 +8,17 @@
 //! only the findings of the changed ones are reported.
 //!
 //! Comparing the working tree means a `stat` of every file git tracks, images
-//! included: `--changed-since` asks git about the files with a guide name
-//! only ([`GUIDE_PATHSPECS`]), and asks again about every file when a guide
-//! of the run could change under another name (a symbolic link, or a file
-//! named on the command line without a guide's extension).
+//! included, which the run has just done for its guides. So `--changed-since`
+//! reads git's index itself ([`crate::git_index`]): a guide whose status is
+//! the one git recorded has the staged content, and is changed when git
+//! lists it as staged differently from the revision (`git diff-index
+//! --cached`, which reads no file); git compares the few others (`git diff
+//! REV -- <paths>`). Where that does not apply (no status of the guides, an
+//! index this reader does not know, a guide outside the repository's folder
+//! or reached through a link, a file named on the command line without a
+//! guide's extension), git compares the working tree with the revision
+//! itself, for the files with a guide name (pathspecs) or, if a guide could
+//! change under another name, for every file.
 
 use rustc_hash::FxHashSet as HashSet;
 use std::fmt;
@@ -19,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::discover::GuideFile;
+use crate::git_index::{Index, StatData};
 
 /// Which changes count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,10 +99,14 @@ fn git<S: AsRef<str>>(dir: &Path, args: &[S]) -> Result<Vec<u8>, GitError> {
     Ok(output.stdout)
 }
 
+/// The NUL-separated names of git's `-z` output.
+fn names(out: &[u8]) -> impl Iterator<Item = &[u8]> {
+    out.split(|b| *b == 0).filter(|p| !p.is_empty())
+}
+
 /// NUL-separated paths (git's `-z`), relative to `root`, as absolute paths.
 fn paths(root: &Path, out: &[u8]) -> impl Iterator<Item = PathBuf> {
-    out.split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
+    names(out)
         .map(|p| root.join(String::from_utf8_lossy(p).as_ref()))
         .collect::<Vec<_>>()
         .into_iter()
@@ -106,7 +118,7 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 /// What git says changed, for [`mask`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Changed {
     /// The changed files git lists (canonical paths): with
     /// `--changed-since`, those with a guide name (see `guides_only`).
@@ -121,13 +133,43 @@ pub struct Changed {
     /// With `--changed-since`: the revision, when git compared only the
     /// files with a guide name ([`mask`] asks again if that is not enough).
     guides_only: Option<String>,
+    /// With `--changed-since`, when git's index could be read: git has not
+    /// compared the working tree yet, [`mask`] does.
+    index: Option<Staged>,
+}
+
+/// Git's index, for [`mask`] to compare the guides' status with.
+#[derive(Debug)]
+struct Staged {
+    /// The revision.
+    rev: String,
+    /// The index's entries of files with a guide name.
+    index: Index,
+    /// Those whose staged content differs from the revision's (paths
+    /// relative to the root).
+    differ: HashSet<Box<[u8]>>,
 }
 
 /// The changed files of the repository holding `dir`.
 pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError> {
-    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
-    let root = canonical(Path::new(String::from_utf8_lossy(&top).trim()));
-    let (found, tracked, guides_only) = match changes {
+    let args = [
+        "rev-parse",
+        "--show-toplevel",
+        "--git-path",
+        "index",
+        "--show-object-format",
+    ];
+    let out = git(dir, &args)?;
+    let out = String::from_utf8_lossy(&out);
+    let mut lines = out.lines();
+    let root = canonical(Path::new(lines.next().unwrap_or_default().trim()));
+    let index_file = lines.next().map(|l| dir.join(l));
+    let hash_len = match lines.next() {
+        Some("sha1") => Some(20),
+        Some("sha256") => Some(32),
+        _ => None,
+    };
+    let (found, tracked, guides_only, index) = match changes {
         Changes::Since(rev) => {
             if rev.starts_with('-') {
                 return Err(GitError {
@@ -135,21 +177,42 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
                     reason: "a revision cannot start with `-`".into(),
                 });
             }
-            // The tracked files come from the index alone: asked while git
-            // compares the working tree.
-            let (diff, tracked) = std::thread::scope(|s| {
-                let tracked = s.spawn(|| git(&root, &["ls-files", "-z"]));
-                let diff = diff_since(&root, rev, true);
-                let tracked = tracked.join().unwrap_or_else(|_| {
-                    Err(GitError {
-                        command: "git ls-files".into(),
-                        reason: "the thread running git failed".into(),
-                    })
+            // The index is read while git compares it with the revision.
+            let (staged, index) = std::thread::scope(|s| {
+                let staged = s.spawn(|| {
+                    let mut args = vec![
+                        "diff-index".to_string(),
+                        "--cached".into(),
+                        "--name-only".into(),
+                        "-z".into(),
+                        "--no-renames".into(),
+                        rev.clone(),
+                        "--".into(),
+                    ];
+                    args.extend(guide_pathspecs());
+                    git(&root, &args)
                 });
-                (diff, tracked)
+                let index = index_file
+                    .zip(hash_len)
+                    .and_then(|(file, len)| Index::read(&file, len, is_guide_path));
+                (staged.join(), index)
             });
-            let tracked: HashSet<PathBuf> = paths(&root, &tracked?).collect();
-            (diff?, Some(tracked), Some(rev.clone()))
+            match (staged, index) {
+                (Ok(Ok(staged)), Some(index)) => {
+                    let differ = names(&staged).map(Box::from).collect();
+                    let staged = Staged {
+                        rev: rev.clone(),
+                        index,
+                        differ,
+                    };
+                    (HashSet::default(), None, None, Some(staged))
+                }
+                (Ok(Err(e)), _) => return Err(e),
+                _ => {
+                    let (diff, tracked) = since(&root, rev, true)?;
+                    (diff, Some(tracked), Some(rev.clone()), None)
+                }
+            }
         }
         Changes::Staged => {
             let diff = git(
@@ -160,6 +223,7 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
                 paths(&root, &diff).map(|p| canonical(&p)).collect(),
                 None,
                 None,
+                None,
             )
         }
     };
@@ -168,21 +232,65 @@ pub fn changed_files(dir: &Path, changes: &Changes) -> Result<Changed, GitError>
         tracked,
         root,
         guides_only,
+        index,
     })
+}
+
+/// Git's comparison of the working tree with `rev` (see [`diff_since`]),
+/// and every file git tracks (see [`Changed`]).
+fn since(
+    root: &Path,
+    rev: &str,
+    guides_only: bool,
+) -> Result<(HashSet<PathBuf>, HashSet<PathBuf>), GitError> {
+    // The tracked files come from the index alone: asked while git
+    // compares the working tree.
+    let (diff, tracked) = std::thread::scope(|s| {
+        let tracked = s.spawn(|| git(root, &["ls-files", "-z"]));
+        let diff = diff_since(root, rev, guides_only);
+        let tracked = tracked.join().unwrap_or_else(|_| {
+            Err(GitError {
+                command: "git ls-files".into(),
+                reason: "the thread running git failed".into(),
+            })
+        });
+        (diff, tracked)
+    });
+    Ok((diff?, paths(root, &tracked?).collect()))
+}
+
+/// True for a path (as git lists it) with a guide name.
+fn is_guide_path(path: &[u8]) -> bool {
+    let name = path.rsplit(|b| *b == b'/').next().unwrap_or(path);
+    match name.iter().rposition(|b| *b == b'.') {
+        Some(dot) => crate::discover::GUIDE_EXTENSIONS
+            .iter()
+            .any(|ext| name[dot + 1..].eq_ignore_ascii_case(ext.as_bytes())),
+        None => false,
+    }
 }
 
 /// The files (canonical paths) that differ between `rev` and the working
 /// tree of the repository at `root`; only those with a guide name when
 /// `guides_only`.
 fn diff_since(root: &Path, rev: &str, guides_only: bool) -> Result<HashSet<PathBuf>, GitError> {
+    let pathspecs = if guides_only {
+        guide_pathspecs()
+    } else {
+        Vec::new()
+    };
+    let out = diff_names(root, rev, pathspecs)?;
+    Ok(paths(root, &out).map(|p| canonical(&p)).collect())
+}
+
+/// `git diff --name-only -z REV -- PATHSPECS` in `root`: the files (of
+/// `pathspecs`, or all) that differ between `rev` and the working tree.
+fn diff_names(root: &Path, rev: &str, pathspecs: Vec<String>) -> Result<Vec<u8>, GitError> {
     let mut args: Vec<String> = ["diff", "--name-only", "-z", "--no-renames", rev, "--"]
         .map(String::from)
         .into();
-    if guides_only {
-        args.extend(guide_pathspecs());
-    }
-    let out = git(root, &args)?;
-    Ok(paths(root, &out).map(|p| canonical(&p)).collect())
+    args.extend(pathspecs);
+    git(root, &args)
 }
 
 /// For each guide of the run, whether it is among the `changed` files, or
@@ -192,19 +300,35 @@ fn diff_since(root: &Path, rev: &str, guides_only: bool) -> Result<HashSet<PathB
 /// does not account for every changed guide (a symbolic link on the way, or a
 /// change outside the run), they are compared by file identity (device and
 /// inode, one `stat` each, in parallel) on Unix, by canonical path elsewhere.
-pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitError> {
+///
+/// `stats` is each guide's status, if the run has it (see [`Staged`]).
+pub fn mask(
+    files: &[GuideFile],
+    changed: &Changed,
+    stats: Option<&[Option<StatData>]>,
+) -> Result<Vec<bool>, GitError> {
     use rayon::prelude::*;
-    let every_file;
-    let listed = match &changed.guides_only {
-        Some(rev)
-            if files
-                .iter()
-                .any(|f| f.link || !crate::discover::is_guide_name(&f.path)) =>
-        {
-            every_file = diff_since(&changed.root, rev, false)?;
-            &every_file
+    let renamed = files
+        .iter()
+        .any(|f| f.link || !crate::discover::is_guide_name(&f.path));
+    let (compared, tracked_now, every_file);
+    let (listed, tracked) = match (&changed.index, &changed.guides_only) {
+        (Some(staged), _) => {
+            if !renamed
+                && let Some(stats) = stats
+                && let Some(mask) = by_status(files, &changed.root, staged, stats)?
+            {
+                return Ok(mask);
+            }
+            // Git compares the working tree itself.
+            (compared, tracked_now) = since(&changed.root, &staged.rev, !renamed)?;
+            (&compared, Some(&tracked_now))
         }
-        _ => &changed.files,
+        (None, Some(rev)) if renamed => {
+            every_file = diff_since(&changed.root, rev, false)?;
+            (&every_file, changed.tracked.as_ref())
+        }
+        (None, _) => (&changed.files, changed.tracked.as_ref()),
     };
     let cwd = crate::corpus::paths::Absolutizer::new();
     let absolute: Vec<PathBuf> = files.par_iter().map(|f| cwd.absolute(&f.path)).collect();
@@ -220,7 +344,7 @@ pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitErro
         // What a link leads to may have changed under its own name.
         by_identity(files, listed, |f| f.link, &mut mask);
     }
-    if let Some(tracked) = &changed.tracked {
+    if let Some(tracked) = tracked {
         // Not tracked under its path: untracked, or reached through a link.
         // Guides outside the repository are never changed (git lists none).
         let candidates: Vec<usize> = (0..files.len())
@@ -241,10 +365,113 @@ pub fn mask(files: &[GuideFile], changed: &Changed) -> Result<Vec<bool>, GitErro
     Ok(mask)
 }
 
-/// The files of `paths` that git ignores (canonical paths).
+/// [`mask`] from the guides' `stats` and git's index, asking git about the
+/// guides whose status is not the one it recorded; `None` when that does not
+/// apply (a guide outside `root`, through a link on the way, or too many for
+/// git to be asked about each).
+fn by_status(
+    files: &[GuideFile],
+    root: &Path,
+    staged: &Staged,
+    stats: &[Option<StatData>],
+) -> Result<Option<Vec<bool>>, GitError> {
+    use rayon::prelude::*;
+    /// What the index tells of one guide.
+    enum Verdict {
+        Known(bool),
+        Untracked,
+        Ask,
+    }
+    /// Beyond this many guides to ask about, git compares every guide.
+    const ASK_AT_MOST: usize = 512;
+    if stats.len() != files.len() {
+        return Ok(None);
+    }
+    let cwd = crate::corpus::paths::Absolutizer::new();
+    let verdicts: Option<Vec<(PathBuf, Verdict)>> = files
+        .par_iter()
+        .zip(stats)
+        .map(|(f, stat)| {
+            let absolute = cwd.absolute(&f.path);
+            let rel = relative_bytes(&absolute, root)?;
+            let verdict = match stat {
+                Some(now) if staged.index.trusts(rel, now) => {
+                    Verdict::Known(staged.differ.contains(rel))
+                }
+                _ if !staged.index.tracks(rel) => Verdict::Untracked,
+                _ => Verdict::Ask,
+            };
+            Some((absolute, verdict))
+        })
+        .collect();
+    let Some(verdicts) = verdicts else {
+        return Ok(None);
+    };
+    // The guides git compares: as literal pathspecs (UTF-8, for git's
+    // command line), at most ASK_AT_MOST of them.
+    let ask: Option<Vec<String>> = verdicts
+        .iter()
+        .filter(|(_, v)| matches!(v, Verdict::Ask))
+        .take(ASK_AT_MOST + 1)
+        .map(|(absolute, _)| {
+            let rel = std::str::from_utf8(relative_bytes(absolute, root)?).ok()?;
+            Some(format!(":(literal){rel}"))
+        })
+        .collect();
+    let Some(ask) = ask.filter(|a| a.len() <= ASK_AT_MOST) else {
+        return Ok(None);
+    };
+    let differ: HashSet<Box<[u8]>> = if ask.is_empty() {
+        HashSet::default()
+    } else {
+        names(&diff_names(root, &staged.rev, ask)?)
+            .map(Box::from)
+            .collect()
+    };
+    let mut mask = Vec::with_capacity(files.len());
+    let mut untracked = Vec::new();
+    for (i, (absolute, verdict)) in verdicts.iter().enumerate() {
+        mask.push(match verdict {
+            Verdict::Known(changed) => *changed,
+            Verdict::Ask => relative_bytes(absolute, root).is_some_and(|r| differ.contains(r)),
+            Verdict::Untracked => {
+                untracked.push(i);
+                false
+            }
+        });
+    }
+    // A guide git does not track is new, hence changed, unless git ignores it.
+    if !untracked.is_empty() {
+        let ignored = ignored(root, untracked.iter().map(|&i| &files[i].path))?;
+        for i in untracked {
+            mask[i] = !ignored.contains(&canonical(&files[i].path));
+        }
+    }
+    Ok(Some(mask))
+}
+
+/// `path` below `root` (both absolute and normalized), as git lists it.
+fn relative_bytes<'a>(path: &'a Path, root: &Path) -> Option<&'a [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let rest = path
+            .as_os_str()
+            .as_bytes()
+            .strip_prefix(root.as_os_str().as_bytes())?;
+        rest.strip_prefix(b"/").filter(|r| !r.is_empty())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, root);
+        None
+    }
+}
+
+/// The files among `candidates` that git ignores (canonical paths).
 fn ignored<'a>(
     root: &Path,
-    paths: impl Iterator<Item = &'a PathBuf>,
+    candidates: impl Iterator<Item = &'a PathBuf>,
 ) -> Result<HashSet<PathBuf>, GitError> {
     use std::io::Write;
     use std::process::Stdio;
@@ -254,7 +481,7 @@ fn ignored<'a>(
         reason,
     };
     let mut input = Vec::new();
-    for p in paths {
+    for p in candidates {
         input.extend_from_slice(canonical(p).to_string_lossy().as_bytes());
         input.push(0);
     }
@@ -276,12 +503,7 @@ fn ignored<'a>(
             String::from_utf8_lossy(&output.stderr).trim().to_string(),
         ));
     }
-    Ok(output
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| canonical(&root.join(String::from_utf8_lossy(p).as_ref())))
-        .collect())
+    Ok(paths(root, &output.stdout).map(|p| canonical(&p)).collect())
 }
 
 /// [`mask`] by file identity, for the guides `which` selects.

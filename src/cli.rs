@@ -324,10 +324,42 @@ fn start_changed_files(args: &CheckArgs) -> PendingChanges {
     }))
 }
 
+/// Each guide's stamp for the summary cache (when `stamps`) and its status
+/// for git's index (when `git`, in changed-files mode): one `stat` each, in
+/// parallel.
+type Statuses = (
+    Vec<Option<crate::cache::Stamp>>,
+    Option<Vec<Option<crate::git_index::StatData>>>,
+);
+
+fn statuses(files: &[discover::GuideFile], stamps: bool, git: bool) -> Statuses {
+    use rayon::prelude::*;
+    if !git {
+        let stamps = if stamps {
+            crate::cache::stamps(files)
+        } else {
+            Vec::new()
+        };
+        return (stamps, None);
+    }
+    let (cache, index): (Vec<_>, Vec<_>) = files
+        .par_iter()
+        .map(|f| match std::fs::metadata(&f.path) {
+            Ok(meta) => (
+                crate::cache::Stamp::of(&meta),
+                crate::git_index::StatData::of(&meta),
+            ),
+            Err(_) => (None, None),
+        })
+        .unzip();
+    (if stamps { cache } else { Vec::new() }, Some(index))
+}
+
 /// Which guides to report in changed-files mode (`None`: all).
 fn changed_mask(
     changes: PendingChanges,
     files: &[discover::GuideFile],
+    stats: Option<&[Option<crate::git_index::StatData>]>,
 ) -> Result<Option<Vec<bool>>, String> {
     let Some(changes) = changes else {
         return Ok(None);
@@ -335,7 +367,7 @@ fn changed_mask(
     let changed = changes
         .join()
         .map_err(|_| "the thread asking git failed".to_string())??;
-    let mask = changed::mask(files, &changed);
+    let mask = changed::mask(files, &changed, stats);
     // Git's twenty thousand paths are not needed again before the exit.
     std::mem::forget(changed);
     mask.map(Some).map_err(|e| e.to_string())
@@ -394,6 +426,7 @@ fn check(args: CheckArgs) -> i32 {
     // Building the engine, git, the walk (then a stat of every guide) and the
     // cache's decoding run at once: in a pre-commit hook they are most of the run.
     let changes = start_changed_files(&args);
+    let changed_mode = changes.is_some();
     let fingerprint = crate::cache::fingerprint_of(
         &config,
         spec.as_ref(),
@@ -412,11 +445,7 @@ fn check(args: CheckArgs) -> i32 {
             discover::discover_cached(&paths, listings.as_deref()).map(|mut files| {
                 let root = config.root();
                 files.retain(|f| config.includes(root.as_deref(), &f.path));
-                let stamps = if cache_wanted(&args) {
-                    crate::cache::stamps(&files)
-                } else {
-                    Vec::new()
-                };
+                let stamps = statuses(&files, cache_wanted(&args), changed_mode);
                 (files, stamps)
             })
         },
@@ -437,19 +466,19 @@ fn check(args: CheckArgs) -> i32 {
         engine.config.select = args.select.clone();
     }
     engine.config.ignore.extend(args.ignore.iter().cloned());
-    let files = match walked {
-        Ok((files, stamps)) => {
+    let (files, stats) = match walked {
+        Ok((files, (stamps, stats))) => {
             if let Some(cache) = &mut cache {
                 cache.prefetch(stamps);
             }
-            files
+            (files, stats)
         }
         Err(e) => {
             eprintln!("guidelint: {e}");
             return EXIT_FAILURE;
         }
     };
-    let report = match changed_mask(changes, &files) {
+    let report = match changed_mask(changes, &files, stats.as_deref()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("guidelint: changed-files mode: {e}");

@@ -19,6 +19,7 @@ pub mod discover;
 pub mod engine;
 pub mod extract;
 pub mod fix;
+pub mod git_index;
 pub mod guide;
 pub mod listings;
 pub mod report;

@@ -343,6 +343,60 @@ fn changed_files_mode_reports_only_changed_guides() {
     assert!(r.stdout.contains("b.md"), "{}", r.stdout);
 }
 
+/// A guide is changed when its working-tree content differs from the
+/// revision's, whatever the index holds: guidelint reads git's index itself
+/// and must agree with `git diff REV`.
+#[test]
+fn changed_means_different_from_the_revision_in_the_working_tree() {
+    let dir = tmp();
+    let root = dir.path();
+    let bad_as = |slug: &str| bad().replace("mx-plan-thunderbird", slug);
+    for name in ["kept", "reverted", "staged", "committed"] {
+        write(root, &format!("{name}.md"), &bad_as(name));
+    }
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "one"]);
+    // Changed and committed: changed since the first commit, not since HEAD.
+    write(
+        root,
+        "committed.md",
+        &format!("{}\nEncore.\n", bad_as("committed")),
+    );
+    git(root, &["commit", "-q", "-am", "two"]);
+    // Staged, then put back as it was in the working tree.
+    write(
+        root,
+        "reverted.md",
+        &format!("{}\nEncore.\n", bad_as("reverted")),
+    );
+    git(root, &["add", "reverted.md"]);
+    write(root, "reverted.md", &bad_as("reverted"));
+    // Changed and staged.
+    write(
+        root,
+        "staged.md",
+        &format!("{}\nEncore.\n", bad_as("staged")),
+    );
+    git(root, &["add", "staged.md"]);
+    for cache in [&[][..], &["--no-cache"][..]] {
+        let reported = |rev: &str| {
+            let mut args = vec!["--changed-since", rev, "."];
+            args.extend(cache);
+            let r = run(root, &args);
+            let mut names: Vec<String> = ["kept", "reverted", "staged", "committed"]
+                .iter()
+                .filter(|n| r.stdout.contains(&format!("{n}.md")))
+                .map(|n| n.to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(reported("HEAD"), ["staged"], "{cache:?}");
+        assert_eq!(reported("HEAD~1"), ["committed", "staged"], "{cache:?}");
+    }
+}
+
 /// git is asked about the files with a guide name; a guide that changes
 /// under another name (a link's target, a file named on the command line)
 /// is still a changed guide.
