@@ -418,7 +418,11 @@ fn by_status(
             Some(format!(":(literal){rel}"))
         })
         .collect();
-    let Some(ask) = ask.filter(|a| a.len() <= ASK_AT_MOST) else {
+    // (And a command line far below any system's limit.)
+    let fits = |a: &Vec<String>| {
+        a.len() <= ASK_AT_MOST && a.iter().map(String::len).sum::<usize>() < 1 << 16
+    };
+    let Some(ask) = ask.filter(fits) else {
         return Ok(None);
     };
     let differ: HashSet<Box<[u8]>> = if ask.is_empty() {
