@@ -301,7 +301,9 @@ fn diff_names(root: &Path, rev: &str, pathspecs: Vec<String>) -> Result<Vec<u8>,
 /// change outside the run), they are compared by file identity (device and
 /// inode, one `stat` each, in parallel) on Unix, by canonical path elsewhere.
 ///
-/// `stats` is each guide's status, if the run has it (see [`Staged`]).
+/// With `--changed-since` and each guide's status (`stats`), git's index
+/// decides first ([`Staged`]); the comparison by path is what is left when
+/// it cannot.
 pub fn mask(
     files: &[GuideFile],
     changed: &Changed,
@@ -407,6 +409,17 @@ fn by_status(
     let Some(verdicts) = verdicts else {
         return Ok(None);
     };
+    // A guide the index does not list under its path is new, or reached
+    // through a link on the way (the index lists it where it is).
+    let untracked: Vec<usize> = (0..verdicts.len())
+        .filter(|&i| matches!(verdicts[i].1, Verdict::Untracked))
+        .collect();
+    if untracked
+        .iter()
+        .any(|&i| canonical(&files[i].path) != verdicts[i].0)
+    {
+        return Ok(None);
+    }
     // The guides git compares: as literal pathspecs (UTF-8, for git's
     // command line), at most ASK_AT_MOST of them.
     let ask: Option<Vec<String>> = verdicts
@@ -432,18 +445,14 @@ fn by_status(
             .map(Box::from)
             .collect()
     };
-    let mut mask = Vec::with_capacity(files.len());
-    let mut untracked = Vec::new();
-    for (i, (absolute, verdict)) in verdicts.iter().enumerate() {
-        mask.push(match verdict {
+    let mut mask: Vec<bool> = verdicts
+        .iter()
+        .map(|(absolute, verdict)| match verdict {
             Verdict::Known(changed) => *changed,
             Verdict::Ask => relative_bytes(absolute, root).is_some_and(|r| differ.contains(r)),
-            Verdict::Untracked => {
-                untracked.push(i);
-                false
-            }
-        });
-    }
+            Verdict::Untracked => false,
+        })
+        .collect();
     // A guide git does not track is new, hence changed, unless git ignores it.
     if !untracked.is_empty() {
         let ignored = ignored(root, untracked.iter().map(|&i| &files[i].path))?;

@@ -439,6 +439,13 @@ fn guides_changed_under_another_name_are_changed() {
 
     #[cfg(unix)]
     {
+        // A folder reached through a link: its guides are tracked where they are.
+        std::os::unix::fs::symlink("guides", root.join("shortcut")).unwrap();
+        git(root, &["add", "shortcut"]);
+        let r = run(root, &["--changed-since", "HEAD", "shortcut"]);
+        assert!(r.stdout.contains("UPPER.MD"), "{}", r.stdout);
+        assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
+
         write(
             root,
             "content/page",
