@@ -324,14 +324,15 @@ fn start_changed_files(args: &CheckArgs) -> PendingChanges {
     }))
 }
 
-/// Each guide's stamp for the summary cache (when `stamps`) and its status
-/// for git's index (when `git`, in changed-files mode): one `stat` each, in
-/// parallel.
+/// Each guide's cache stamp and its status as git's index records it.
 type Statuses = (
     Vec<Option<crate::cache::Stamp>>,
     Option<Vec<Option<crate::git_index::StatData>>>,
 );
 
+/// Each guide's stamp for the summary cache (when `stamps`) and its status
+/// for git's index (when `git`, in changed-files mode): one `stat` each, in
+/// parallel.
 fn statuses(files: &[discover::GuideFile], stamps: bool, git: bool) -> Statuses {
     use rayon::prelude::*;
     if !git {
