@@ -261,13 +261,13 @@ fn since(
 
 /// True for a path (as git lists it) with a guide name.
 fn is_guide_path(path: &[u8]) -> bool {
-    let name = path.rsplit(|b| *b == b'/').next().unwrap_or(path);
-    match name.iter().rposition(|b| *b == b'.') {
-        Some(dot) => crate::discover::GUIDE_EXTENSIONS
-            .iter()
-            .any(|ext| name[dot + 1..].eq_ignore_ascii_case(ext.as_bytes())),
-        None => false,
-    }
+    #[cfg(unix)]
+    let path = Some(Path::new(
+        <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(path),
+    ));
+    #[cfg(not(unix))]
+    let path = std::str::from_utf8(path).ok().map(Path::new);
+    path.is_some_and(crate::discover::is_guide_name)
 }
 
 /// The files (canonical paths) that differ between `rev` and the working

@@ -15,6 +15,16 @@ fn bad() -> String {
     fixture("bad.md")
 }
 
+/// The bad guide with its own slug.
+fn bad_as(slug: &str) -> String {
+    bad().replace("mx-plan-thunderbird", slug)
+}
+
+/// [`bad_as`], edited: one more line.
+fn bad_edited(slug: &str) -> String {
+    format!("{}\nEncore.\n", bad_as(slug))
+}
+
 fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/pre_commit")
@@ -299,7 +309,6 @@ fn changed_files_mode_reports_only_changed_guides() {
     let dir = tmp();
     let root = dir.path();
     // Each copy gets its own slug: duplicates are not what this test is about.
-    let bad_as = |slug: &str| bad().replace("mx-plan-thunderbird", slug);
     write(root, "guides/a.md", &bad_as("a"));
     write(root, "guides/b.md", &bad_as("b"));
     git(root, &["init", "-q"]);
@@ -315,7 +324,7 @@ fn changed_files_mode_reports_only_changed_guides() {
         r.stderr
     );
 
-    write(root, "guides/b.md", &format!("{}\nEncore.\n", bad_as("b")));
+    write(root, "guides/b.md", &bad_edited("b"));
     write(root, "guides/new.md", &bad_as("new"));
     // A new guide git ignores is not a changed guide.
     write(root, "guides/scratch/ignored.md", &bad_as("ignored"));
@@ -350,7 +359,6 @@ fn changed_files_mode_reports_only_changed_guides() {
 fn changed_means_different_from_the_revision_in_the_working_tree() {
     let dir = tmp();
     let root = dir.path();
-    let bad_as = |slug: &str| bad().replace("mx-plan-thunderbird", slug);
     for name in ["kept", "reverted", "staged", "committed"] {
         write(root, &format!("{name}.md"), &bad_as(name));
     }
@@ -358,26 +366,14 @@ fn changed_means_different_from_the_revision_in_the_working_tree() {
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "one"]);
     // Changed and committed: changed since the first commit, not since HEAD.
-    write(
-        root,
-        "committed.md",
-        &format!("{}\nEncore.\n", bad_as("committed")),
-    );
+    write(root, "committed.md", &bad_edited("committed"));
     git(root, &["commit", "-q", "-am", "two"]);
     // Staged, then put back as it was in the working tree.
-    write(
-        root,
-        "reverted.md",
-        &format!("{}\nEncore.\n", bad_as("reverted")),
-    );
+    write(root, "reverted.md", &bad_edited("reverted"));
     git(root, &["add", "reverted.md"]);
     write(root, "reverted.md", &bad_as("reverted"));
     // Changed and staged.
-    write(
-        root,
-        "staged.md",
-        &format!("{}\nEncore.\n", bad_as("staged")),
-    );
+    write(root, "staged.md", &bad_edited("staged"));
     git(root, &["add", "staged.md"]);
     for cache in [&[][..], &["--no-cache"][..]] {
         let reported = |rev: &str| {
@@ -404,7 +400,6 @@ fn changed_means_different_from_the_revision_in_the_working_tree() {
 fn guides_changed_under_another_name_are_changed() {
     let dir = tmp();
     let root = dir.path();
-    let bad_as = |slug: &str| bad().replace("mx-plan-thunderbird", slug);
     write(root, "guides/UPPER.MD", &bad_as("upper"));
     write(root, "guides/same.md", &bad_as("same"));
     write(root, "notes.rst", &bad_as("notes"));
@@ -418,21 +413,13 @@ fn guides_changed_under_another_name_are_changed() {
     let r = run(root, &args);
     assert_eq!(r.codes().len(), 0, "nothing changed: {}", r.stdout);
 
-    write(
-        root,
-        "guides/UPPER.MD",
-        &format!("{}\nEncore.\n", bad_as("upper")),
-    );
+    write(root, "guides/UPPER.MD", &bad_edited("upper"));
     let r = run(root, &args);
     assert!(r.stdout.contains("UPPER.MD"), "{}", r.stdout);
     assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
     assert!(!r.stdout.contains("notes.rst"), "{}", r.stdout);
 
-    write(
-        root,
-        "notes.rst",
-        &format!("{}\nEncore.\n", bad_as("notes")),
-    );
+    write(root, "notes.rst", &bad_edited("notes"));
     let r = run(root, &args);
     assert!(r.stdout.contains("notes.rst"), "{}", r.stdout);
     assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
@@ -446,11 +433,7 @@ fn guides_changed_under_another_name_are_changed() {
         assert!(r.stdout.contains("UPPER.MD"), "{}", r.stdout);
         assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
 
-        write(
-            root,
-            "content/page",
-            &format!("{}\nEncore.\n", bad_as("linked")),
-        );
+        write(root, "content/page", &bad_edited("linked"));
         let r = run(root, &["--changed-since", "HEAD", "guides"]);
         assert!(r.stdout.contains("linked.md"), "{}", r.stdout);
         assert!(!r.stdout.contains("same.md"), "{}", r.stdout);
@@ -470,11 +453,7 @@ fn guides_outside_the_repository_are_indexed_but_never_changed() {
     git(&repo, &["init", "-q"]);
     git(&repo, &["add", "."]);
     git(&repo, &["commit", "-q", "-m", "init"]);
-    write(
-        &repo,
-        "a.md",
-        &format!("{}\nEncore.\n", bad().replace("mx-plan-thunderbird", "a")),
-    );
+    write(&repo, "a.md", &bad_edited("a"));
     let r = run(&repo, &["--changed-since", "HEAD", ".", "../elsewhere"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("a.md"), "{}", r.stdout);
