@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataError};
-use crate::vocab::{FirstWords, ListWords, Survey, Vocabulary, WordRegex};
+use crate::vocab::{FirstWords, ListWords, Phrases, Spelling, Survey, Vocabulary, WordRegex};
 
 /// A mail protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -176,7 +176,11 @@ impl Protocols {
             &format!(r"(?i)(?:{pattern})"),
         )
         .map_err(|e| DataError::new(file, text, None, e))?
-        .gated(alias_map.iter().map(|(a, _)| a.as_str()));
+        .gated(alias_map.iter().map(|(a, _)| a.as_str()))
+        .by_hand(Phrases::new(
+            alias_map.iter().map(|(a, _)| a.as_str()),
+            Spelling::Bounded,
+        ));
         let mut protocols = Protocols {
             ports,
             aliases,
