@@ -17,7 +17,9 @@ use serde::Deserialize;
 use crate::data::{self, DataError};
 
 mod phrases;
+mod trie;
 pub(crate) use phrases::{Phrases, Spelling};
+use trie::Trie;
 
 /// One language's vocabulary file, as written.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -491,8 +493,6 @@ struct Literal {
     lists: u64,
     /// True when those phrases' patterns start with `\b`.
     bounded: bool,
-    /// Its length in bytes.
-    len: usize,
 }
 
 /// The first words of several phrase lists (at most 64), in one automaton:
@@ -505,13 +505,16 @@ struct Literal {
 /// looked for wherever their first byte occurs.
 #[derive(Debug, Clone)]
 pub struct FirstWords {
-    dfa: aho_corasick::dfa::DFA,
+    /// The automaton: every spelling of every first word, as a trie.
+    trie: Trie,
     literals: Vec<Literal>,
     /// First bytes of the literals looked for anywhere, not only where a word starts.
     anywhere: [bool; 256],
     /// First bytes of every literal.
     starts: [bool; 256],
-    longest: usize,
+    /// The ASCII word bytes that no literal looked for anywhere starts with:
+    /// inside an ASCII word, the survey skips them.
+    inside: [bool; 256],
     /// For a few words: a prefiltered search of the whole text instead.
     sparse: Option<AhoCorasick>,
 }
@@ -585,20 +588,15 @@ impl FirstWords {
                 anywhere[usize::from(byte.to_ascii_lowercase())] = true;
                 anywhere[usize::from(byte.to_ascii_uppercase())] = true;
             }
-            literals.push(Literal {
-                lists,
-                bounded,
-                len: literal.len(),
-            });
+            literals.push(Literal { lists, bounded });
             patterns.push(literal);
         }
-        let longest = literals.iter().map(|l| l.len).max().unwrap_or(0);
-        let dfa = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .build(&patterns)
-            .ok()?;
+        let trie = Trie::new(
+            patterns
+                .iter()
+                .zip(&literals)
+                .map(|(p, l)| (p.as_bytes(), l.bounded, l.lists)),
+        )?;
         // A handful of literals (protocol names) is found faster by a
         // prefiltered search than by reading every word.
         let sparse = if patterns.len() <= SPARSE_LITERALS {
@@ -611,12 +609,13 @@ impl FirstWords {
         } else {
             None
         };
+        let inside = std::array::from_fn(|b| ASCII_WORD[b] && !anywhere[b]);
         Some(FirstWords {
-            dfa,
+            trie,
             literals,
             anywhere,
             starts,
-            longest,
+            inside,
             sparse,
         })
     }
@@ -672,12 +671,11 @@ impl FirstWords {
                 at += len;
                 // The rest of an ASCII word starts no bounded word.
                 if word && len == 1 {
-                    while let Some(&b) = bytes.get(at) {
-                        if !ASCII_WORD[usize::from(b)] || self.anywhere[usize::from(b)] {
-                            break;
-                        }
-                        at += 1;
-                    }
+                    let rest = bytes.get(at..).unwrap_or_default();
+                    at += rest
+                        .iter()
+                        .position(|&b| !self.inside[usize::from(b)])
+                        .unwrap_or(rest.len());
                 }
             }
         }
@@ -694,29 +692,7 @@ impl FirstWords {
     /// The lists of the literals that start at `at` in `bytes`; those of
     /// phrases that start with `\b` only when `boundary` (there is one at `at`).
     fn lists_at(&self, bytes: &[u8], at: usize, boundary: bool) -> u64 {
-        use aho_corasick::automaton::Automaton;
-        let Ok(mut sid) = self.dfa.start_state(aho_corasick::Anchored::Yes) else {
-            return 0;
-        };
-        let mut lists = 0;
-        for (i, &byte) in bytes[at..].iter().take(self.longest).enumerate() {
-            sid = self.dfa.next_state(aho_corasick::Anchored::Yes, sid, byte);
-            if self.dfa.is_dead(sid) {
-                break;
-            }
-            if self.dfa.is_match(sid) {
-                for k in 0..self.dfa.match_len(sid) {
-                    let pattern = self.dfa.match_pattern(sid, k);
-                    if let Some(literal) = self.literals.get(pattern.as_usize())
-                        && literal.len == i + 1
-                        && (boundary || !literal.bounded)
-                    {
-                        lists |= literal.lists;
-                    }
-                }
-            }
-        }
-        lists
+        self.trie.lists_at(bytes, at, boundary)
     }
 }
 
