@@ -78,6 +78,9 @@ impl Part {
 struct Phrase {
     lead: bool,
     tail: bool,
+    /// When the phrase starts with two ASCII parts: the second's byte, which
+    /// must follow the first byte (most phrases tried fail there).
+    second: Option<u8>,
     parts: Box<[Part]>,
 }
 
@@ -163,9 +166,14 @@ impl Phrases {
                 Spelling::Phrase => (first.is_alphanumeric(), last.is_alphanumeric()),
                 Spelling::Bounded => (true, true),
             };
+            let second = match parts.as_slice() {
+                [Part::Ascii(_), Part::Ascii(b), ..] => Some(*b),
+                _ => None,
+            };
             out.push(Phrase {
                 lead,
                 tail,
+                second,
                 parts: parts.into(),
             });
         }
@@ -191,12 +199,13 @@ impl Phrases {
         let k = self.by_first.binary_search_by_key(&c, |e| e.0).ok()?;
         let (_, phrases) = self.by_first.get(k)?;
         let boundary = word_boundary(text, at);
+        let next = text.as_bytes().get(at + 1).map(u8::to_ascii_lowercase);
         phrases.iter().find_map(|&i| {
-            let end = self
-                .phrases
-                .get(usize::from(i))?
-                .end_at(text, at, boundary)?;
-            Some(at..end)
+            let phrase = self.phrases.get(usize::from(i))?;
+            if phrase.second.is_some() && phrase.second != next {
+                return None;
+            }
+            Some(at..phrase.end_at(text, at, boundary)?)
         })
     }
 }
