@@ -10,6 +10,9 @@
 const DEAD: u32 = 0;
 /// The state before any byte.
 const ROOT: u32 = 1;
+/// The most cells the table may have (16 MB): the shipped vocabularies take
+/// 263,000; a vocabulary needing more is looked up without a survey.
+const MAX_CELLS: usize = 1 << 22;
 
 /// Literals as an anchored trie: which lists' literals are prefixes of the
 /// bytes at a place.
@@ -64,6 +67,9 @@ impl Trie {
                 let cell = state as usize * stride + usize::from(classes[usize::from(b)]);
                 let to = next.get(cell).copied().unwrap_or(DEAD);
                 state = if to == DEAD {
+                    if next.len() + stride > MAX_CELLS {
+                        return None;
+                    }
                     let new = u32::try_from(ends.len()).ok()?;
                     next.extend(std::iter::repeat_n(DEAD, stride));
                     ends.push((0, 0));
@@ -166,7 +172,10 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_literal_makes_no_trie() {
+    fn an_empty_literal_or_a_table_too_large_makes_no_trie() {
         assert!(Trie::new([(&b""[..], true, 1)]).is_none());
+        let long = vec![b'a'; MAX_CELLS / 2];
+        assert!(Trie::new([(&long[..], true, 1)]).is_none());
+        assert!(Trie::new([(&long[..100], true, 1)]).is_some());
     }
 }
