@@ -78,8 +78,8 @@ impl Part {
 struct Phrase {
     lead: bool,
     tail: bool,
-    /// When the phrase starts with two ASCII parts: the second's byte, which
-    /// must follow the first byte (most phrases tried fail there).
+    /// When the phrase's second part is an ASCII character: its byte, which
+    /// must follow the first character (most phrases tried fail there).
     second: Option<u8>,
     parts: Box<[Part]>,
 }
@@ -167,7 +167,7 @@ impl Phrases {
                 Spelling::Bounded => (true, true),
             };
             let second = match parts.as_slice() {
-                [Part::Ascii(_), Part::Ascii(b), ..] => Some(*b),
+                [_, Part::Ascii(b), ..] => Some(*b),
                 _ => None,
             };
             out.push(Phrase {
@@ -199,7 +199,11 @@ impl Phrases {
         let k = self.by_first.binary_search_by_key(&c, |e| e.0).ok()?;
         let (_, phrases) = self.by_first.get(k)?;
         let boundary = word_boundary(text, at);
-        let next = text.as_bytes().get(at + 1).map(u8::to_ascii_lowercase);
+        // Every phrase tried matches `c` first: its second part starts after it.
+        let next = text
+            .as_bytes()
+            .get(at + c.len_utf8())
+            .map(u8::to_ascii_lowercase);
         phrases.iter().find_map(|&i| {
             let phrase = self.phrases.get(usize::from(i))?;
             if phrase.second.is_some() && phrase.second != next {
