@@ -73,7 +73,7 @@ impl Part {
     }
 }
 
-/// One phrase: its parts, and whether `\b` holds before and after it.
+/// One phrase: its parts, and whether its pattern puts `\b` before and after it.
 #[derive(Debug, Clone)]
 struct Phrase {
     lead: bool,
