@@ -176,21 +176,22 @@ impl Gate {
     }
 }
 
+/// The characters `c` matches under `(?i)` (simple case folding), sorted.
+fn fold_forms(c: char) -> Box<[char]> {
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    class.iter().flat_map(|r| r.start()..=r.end()).collect()
+}
+
 /// `word` in each spelling `(?i)` matches that an ASCII-case-insensitive
 /// search does not already cover (`é`/`É`, `s`/`ſ`, and `s` for `ſ`, `k` for
 /// the Kelvin sign); `None` past 64.
 fn case_variants(word: &str) -> Option<Vec<String>> {
     let mut out = vec![String::new()];
     for c in word.chars() {
-        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-        class.case_fold_simple();
+        // ASCII forms once, lowercase: the search ignores ASCII case.
         let mut forms: Vec<char> = vec![c.to_ascii_lowercase()];
-        for range in class.iter() {
-            for f in range.start()..=range.end() {
-                // ASCII forms once, lowercase: the search ignores ASCII case.
-                forms.push(f.to_ascii_lowercase());
-            }
-        }
+        forms.extend(fold_forms(c).iter().map(char::to_ascii_lowercase));
         forms.push(c);
         forms.sort_unstable();
         forms.dedup();

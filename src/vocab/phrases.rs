@@ -10,9 +10,7 @@
 
 use std::ops::Range;
 
-use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
-
-use super::word_boundary;
+use super::{fold_forms, word_boundary};
 
 /// One element of a phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +28,7 @@ enum Part {
 impl Part {
     /// The part for character `c` of a phrase.
     fn of(c: char) -> Part {
-        let forms = forms(c);
+        let forms = fold_forms(c);
         let ascii =
             c.is_ascii() && forms.len() <= 2 && forms.iter().all(|f| f.eq_ignore_ascii_case(&c));
         if ascii {
@@ -119,13 +117,6 @@ pub(crate) struct Phrases {
     /// For each character a phrase may start with (in any form), the
     /// phrases starting with it, in order; sorted by character.
     by_first: Vec<(char, Box<[u16]>)>,
-}
-
-/// The characters `c` matches under `(?i)`, sorted.
-fn forms(c: char) -> Box<[char]> {
-    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-    class.case_fold_simple();
-    class.iter().flat_map(|r| r.start()..=r.end()).collect()
 }
 
 impl Phrases {
