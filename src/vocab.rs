@@ -663,7 +663,7 @@ impl FirstWords {
                 if (word && !prev_word && self.starts[usize::from(byte)])
                     || self.anywhere[usize::from(byte)]
                 {
-                    let lists = self.lists_at(bytes, at, word != prev_word);
+                    let lists = self.trie.lists_at(bytes, at, word != prev_word);
                     if lists != 0 {
                         hits.push(Hit { at, lists });
                     }
@@ -688,12 +688,6 @@ impl FirstWords {
             hits: std::borrow::Cow::Owned(hits),
             lead: 0,
         }
-    }
-
-    /// The lists of the literals that start at `at` in `bytes`; those of
-    /// phrases that start with `\b` only when `boundary` (there is one at `at`).
-    fn lists_at(&self, bytes: &[u8], at: usize, boundary: bool) -> u64 {
-        self.trie.lists_at(bytes, at, boundary)
     }
 }
 
@@ -749,7 +743,7 @@ impl<'a> Survey<'a> {
             && let Some(words) = self.words
             && !word_boundary(self.root, start)
         {
-            lead = words.lists_at(self.root.as_bytes(), start, true);
+            lead = words.trie.lists_at(self.root.as_bytes(), start, true);
             if hits.first().is_some_and(|h| h.at == start) {
                 hits = &hits[1..];
             }
