@@ -48,6 +48,13 @@ enum Command {
         #[command(flatten)]
         rules: RulesArgs,
     },
+    /// Print the facts guidelint reads in guides (ports, hosts, protocols,
+    /// webmail, MX records, limits) with what it understood of each: to see why
+    /// a finding was raised or why a setting is not checked.
+    Facts {
+        /// Files, directories (walked recursively) and quoted glob patterns. Default: `.`.
+        paths: Vec<String>,
+    },
     /// Spec tools.
     Spec {
         #[command(subcommand)]
@@ -159,6 +166,7 @@ pub fn main() -> i32 {
         Some(Command::Spec {
             command: SpecCommand::Infer { paths },
         }) => infer(paths),
+        Some(Command::Facts { paths }) => facts(paths),
         None => check(cli.check),
     }
 }
@@ -404,6 +412,46 @@ fn infer(paths: Vec<String>) -> i32 {
     };
     let summaries = engine.summarize(&files);
     print(&crate::corpus::consistency::infer_spec(&summaries))
+}
+
+fn facts(paths: Vec<String>) -> i32 {
+    let engine = match Engine::new(Spec::embedded().ok()) {
+        Ok(engine) => engine,
+        Err(e) => return report_data_error(&e),
+    };
+    let paths = if paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        paths
+    };
+    let files = match discover::discover(&paths) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("guidelint: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let mut out = String::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(&file.path) else {
+            continue;
+        };
+        let (facts, product) =
+            engine.facts_of(&file.display, &text, crate::engine::kind_of(&file.path));
+        out.push_str(&format!(
+            "{} ({})\n",
+            file.display,
+            product.unwrap_or("no product")
+        ));
+        let lines = crate::source::LineIndex::new(&text);
+        for fact in facts {
+            out.push_str(&format!(
+                "  {}\n",
+                crate::extract::describe(&fact, lines.line_col(fact.span.start))
+            ));
+        }
+    }
+    print(&out)
 }
 
 fn check(args: CheckArgs) -> i32 {

@@ -369,6 +369,23 @@ impl Engine {
         Lexicon::new(&self.vocab, &self.protocols)
     }
 
+    /// The facts guidelint reads in one guide's text, and the name of the spec
+    /// product the guide is attributed to (for `guidelint facts` and editors).
+    pub fn facts_of(
+        &self,
+        path: &str,
+        text: &str,
+        kind: GuideKind,
+    ) -> (Vec<extract::Fact>, Option<&str>) {
+        let guide = Guide::parse(text, kind, &self.vocab);
+        let facts = extract::extract(&guide, self.lexicon());
+        let product = self
+            .product_index(path, &guide)
+            .and_then(|i| self.spec.as_ref()?.products.get(i))
+            .map(|p| p.name.as_str());
+        (facts, product)
+    }
+
     /// Checks one guide's text alone, without the corpus pass (for tests and
     /// tools); its suppressions and the configuration's selection apply.
     pub fn check_text(

@@ -182,6 +182,39 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
     facts
 }
 
+/// One line saying what guidelint read in `fact`, at `at` (for `guidelint facts`).
+pub fn describe(fact: &Fact, at: crate::source::LineCol) -> String {
+    let value = match &fact.value {
+        Value::Port(p) => format!("port {p}"),
+        Value::Host(h) => format!("host {h}"),
+        Value::Protocol(p) => format!("protocol {p}"),
+        Value::Recommended(p) => format!("recommends {p}"),
+        Value::Webmail(u) => format!("webmail {u}"),
+        Value::Mx(h) => format!("mx {h}"),
+        Value::Limit(l, v) => format!("limit {v} {}", l.describe()),
+    };
+    let mut out = format!("{}:{}  {value}", at.line, at.column);
+    if let Some(p) = fact.protocol {
+        let source = match fact.protocol_source {
+            Some((ProtocolSource::Local, _)) => "named",
+            Some((ProtocolSource::Direction, _)) => "from direction",
+            Some((ProtocolSource::Statement, _)) => "from a statement",
+            Some((ProtocolSource::Context, _)) => "from context",
+            Some((ProtocolSource::PortNumber, _)) => "from the port number",
+            None => "",
+        };
+        out.push_str(&format!("  protocol={p} ({source})"));
+    }
+    if let Some(d) = fact.direction {
+        out.push_str(&format!("  direction={}", d.name()));
+    }
+    if let Some(s) = fact.security {
+        out.push_str(&format!("  security={s:?}"));
+    }
+    out.push_str(&format!("  mode={:?}", fact.mode));
+    out
+}
+
 /// What a table needs to know of the section.
 pub struct SectionView {
     /// The section's heading block.
