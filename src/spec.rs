@@ -79,6 +79,11 @@ pub enum Security {
     Starttls,
     /// No TLS.
     Plain,
+    /// Encrypted, without saying how: a guide's "Yes" in an `SSL` column
+    /// (clients' "Use SSL" boxes stand for STARTTLS on 587 too). Never in a
+    /// spec.
+    #[serde(skip)]
+    Encrypted,
 }
 
 impl Security {
@@ -90,7 +95,12 @@ impl Security {
     /// Whether a guide's `stated` security agrees with this one. Guides say
     /// "SSL" or "without SSL"; STARTTLS and plain are both "without SSL".
     pub fn agrees_with(self, stated: Security) -> bool {
-        self.is_ssl() == stated.is_ssl()
+        match (self, stated) {
+            (Security::Encrypted, other) | (other, Security::Encrypted) => {
+                other != Security::Plain
+            }
+            _ => self.is_ssl() == stated.is_ssl(),
+        }
     }
 
     /// "over SSL" / "without SSL" / "with STARTTLS", for messages.
@@ -99,6 +109,8 @@ impl Security {
             Security::Ssl => "over SSL",
             Security::Starttls => "without SSL (STARTTLS)",
             Security::Plain => "without SSL",
+            // What such a guide says in its own words: "SSL: yes".
+            Security::Encrypted => "over SSL",
         }
     }
 }
@@ -138,6 +150,17 @@ struct RawPort {
 #[serde(deny_unknown_fields)]
 struct ProtocolsFile {
     protocols: BTreeMap<Protocol, ProtocolFacts>,
+    /// Well-known ports of services that are not mail protocols.
+    #[serde(default)]
+    other_services: Vec<OtherService>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OtherService {
+    port: u16,
+    #[allow(dead_code)]
+    name: String,
 }
 
 /// The universal protocol facts: well-known ports and the words naming each protocol.
@@ -148,6 +171,8 @@ pub struct Protocols {
     alias_map: Vec<(String, Protocol)>,
     /// The aliases, for [`Protocols::survey`] (list 0).
     words: Option<FirstWords>,
+    /// Well-known ports of other services (HTTPS, HTTP).
+    other_ports: Vec<u16>,
 }
 
 impl Protocols {
@@ -186,6 +211,7 @@ impl Protocols {
             aliases,
             alias_map,
             words: None,
+            other_ports: raw.other_services.iter().map(|s| s.port).collect(),
         };
         let names = protocols.names();
         if names.iter().all(|(a, _)| !a.is_empty()) {
@@ -200,6 +226,12 @@ impl Protocols {
             .iter()
             .filter(move |(_, p, _)| *p == port)
             .map(|(proto, _, sec)| (*proto, *sec))
+    }
+
+    /// True when `port` is a well-known port of a service that is not a
+    /// mail protocol (443 for HTTPS: ActiveSync, Autodiscover, webmails).
+    pub fn is_other_service_port(&self, port: u16) -> bool {
+        self.other_ports.contains(&port) && self.meanings(port).next().is_none()
     }
 
     /// True when `port` is a well-known port of `protocol`.

@@ -60,6 +60,24 @@ pub struct VocabFile {
     /// Labels of a security setting.
     #[serde(default)]
     pub security_label: Vec<String>,
+    /// Words that turn a nearby mention of SSL into its absence, in either
+    /// order ("disabled SSL", "SSL désactivée", "SSL jest wyłączone").
+    #[serde(default)]
+    pub disabled: Vec<String>,
+    /// "None" as a security value: in a security cell or after a security
+    /// label ("Méthode de chiffrement : Aucun"), never in other text.
+    #[serde(default)]
+    pub none: Vec<String>,
+    /// Words of a client's check box ("box", "case", "Haken"): an SSL box
+    /// ticked says the connection is encrypted, not how.
+    #[serde(default)]
+    pub checkbox: Vec<String>,
+    /// "Yes" in a table cell (an `SSL` column).
+    #[serde(default)]
+    pub yes: Vec<String>,
+    /// "No" in a table cell (an `SSL` column).
+    #[serde(default)]
+    pub no: Vec<String>,
     /// Words that make a sentence an instruction.
     #[serde(default)]
     pub required: Vec<String>,
@@ -305,7 +323,7 @@ mod gate_tests {
 
 /// The first word of a phrase: what every match of it starts with.
 fn first_word(phrase: &str) -> &str {
-    let phrase = phrase.trim();
+    let phrase = stem_of(phrase).0;
     let end = phrase
         .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '’'))
         .unwrap_or(phrase.len());
@@ -870,9 +888,23 @@ impl Matcher {
     }
 }
 
-/// A regex for one phrase: whole words (unless `!words`), flexible spaces, both apostrophes.
-fn phrase_pattern(phrase: &str, words: bool) -> String {
+/// A phrase without its stem mark, and whether it had one: `przychodz*`
+/// stands for every word that starts with `przychodz` (the inflections of a
+/// language: `przychodzącej`, `przychodzące`…), `ausgehend*` for `ausgehende`,
+/// `ausgehenden`… Only the end of a phrase can be a stem, after a letter or
+/// digit.
+pub(crate) fn stem_of(phrase: &str) -> (&str, bool) {
     let phrase = phrase.trim();
+    match phrase.strip_suffix('*') {
+        Some(stem) if stem.chars().last().is_some_and(char::is_alphanumeric) => (stem, true),
+        _ => (phrase, false),
+    }
+}
+
+/// A regex for one phrase: whole words (unless `!words`), flexible spaces,
+/// both apostrophes; a stem (`word*`) takes the rest of its word.
+fn phrase_pattern(phrase: &str, words: bool) -> String {
+    let (phrase, stem) = stem_of(phrase);
     let mut out = String::new();
     let first = phrase.chars().next().unwrap_or(' ');
     let last = phrase.chars().last().unwrap_or(' ');
@@ -894,7 +926,9 @@ fn phrase_pattern(phrase: &str, words: bool) -> String {
             c => out.push_str(&regex::escape(&c.to_string())),
         }
     }
-    if words && last.is_alphanumeric() {
+    if stem {
+        out.push_str(r"\w*");
+    } else if words && last.is_alphanumeric() {
         out.push_str(r"\b");
     }
     out
@@ -925,6 +959,16 @@ pub struct Vocabulary {
     pub starttls: Matcher,
     /// Security labels.
     pub security_label: Matcher,
+    /// Words that turn a nearby SSL into its absence.
+    pub disabled: Matcher,
+    /// "None" as a security value.
+    pub none: Matcher,
+    /// Words of a client's check box.
+    pub checkbox: Matcher,
+    /// "Yes" in a table cell.
+    pub yes: Matcher,
+    /// "No" in a table cell.
+    pub no: Matcher,
     /// Instruction words.
     pub required: Matcher,
     /// Alternative joiners.
@@ -971,7 +1015,7 @@ impl Vocabulary {
     }
 
     /// Every list, in a fixed order.
-    fn lists_mut(&mut self) -> [&mut Matcher; 24] {
+    fn lists_mut(&mut self) -> [&mut Matcher; 29] {
         [
             &mut self.port,
             &mut self.server,
@@ -983,6 +1027,11 @@ impl Vocabulary {
             &mut self.plain,
             &mut self.starttls,
             &mut self.security_label,
+            &mut self.disabled,
+            &mut self.none,
+            &mut self.checkbox,
+            &mut self.yes,
+            &mut self.no,
             &mut self.required,
             &mut self.alternative,
             &mut self.conjunction,
@@ -1096,6 +1145,11 @@ impl Vocabulary {
                 plain,
                 starttls,
                 security_label,
+                disabled,
+                none,
+                checkbox,
+                yes,
+                no,
                 required,
                 alternative,
                 conjunction,
@@ -1127,6 +1181,11 @@ impl Vocabulary {
             plain: compile(&merged.plain)?,
             starttls: compile(&merged.starttls)?,
             security_label: compile(&merged.security_label)?,
+            disabled: compile(&merged.disabled)?,
+            none: compile(&merged.none)?,
+            checkbox: compile(&merged.checkbox)?,
+            yes: compile(&merged.yes)?,
+            no: compile(&merged.no)?,
             required: compile(&merged.required)?,
             alternative: compile(&merged.alternative)?,
             conjunction: compile(&merged.conjunction)?,

@@ -177,7 +177,10 @@ pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
                 value: value.into(),
                 protocol: if setting { f.protocol } else { None },
                 direction: if setting { f.direction } else { None },
-                ssl: f.security.map(|s| s.is_ssl()),
+                ssl: f
+                    .security
+                    .filter(|s| *s != crate::spec::Security::Encrypted)
+                    .map(|s| s.is_ssl()),
                 span: f.span.clone(),
             }
         })

@@ -167,17 +167,19 @@ pub fn extract(guide: &Guide, lex: Lexicon<'_>) -> Vec<Fact> {
                 );
                 passages[index] = Some(passage);
             }
-            BlockKind::Table(t) => {
-                let first = facts.len();
-                table::extract(t, index, lex, &state_view(&state), &mut facts);
-                for f in facts[first..].iter_mut().filter(|f| f.block == index) {
-                    resolve(f, &Inherited::default(), &state, lex);
-                }
-            }
+            BlockKind::Table(t) => table::extract(t, index, lex, &mut state, &mut facts),
             BlockKind::Code => {}
         }
     }
     apply_security_statements(&mut facts, &statements);
+    // 443 (ActiveSync, Autodiscover) is no mail port, whatever the section says.
+    facts.retain(|f| match f.value {
+        Value::Port(p) => {
+            !lex.protocols.is_other_service_port(p)
+                || matches!(f.protocol_source, Some((ProtocolSource::Local, _)))
+        }
+        _ => true,
+    });
     service::extract(guide, lex, &passages, &mut facts);
     facts
 }
@@ -213,21 +215,6 @@ pub fn describe(fact: &Fact, at: crate::source::LineCol) -> String {
     }
     out.push_str(&format!("  mode={:?}", fact.mode));
     out
-}
-
-/// What a table needs to know of the section.
-pub struct SectionView {
-    /// The section's heading block.
-    pub section: Option<usize>,
-    /// The section's protocol (lead-in or heading).
-    pub context: Option<(Protocol, Range<usize>)>,
-}
-
-fn state_view(state: &SectionState) -> SectionView {
-    SectionView {
-        section: state.section,
-        context: state.context(),
-    }
 }
 
 /// Where a text block stands.
@@ -333,10 +320,13 @@ fn text_block(
         {
             state.leadin = Some((p, run.src_span(r)));
         }
-        let lead_in_like = text.len() < 200 && !text.contains(|c: char| c.is_ascii_digit());
+        // Only a lead-in ("Informations sur le serveur sortant :", a bold
+        // line) sets the direction of what follows: a sentence that speaks of
+        // sending ("if you cannot send e-mails") does not.
+        let lead_in_like = leadin && text.len() < 200;
         let sets_direction = lead_in_like && inherited.direction.is_none();
         let security = if lex.vocab.security_label.is_match_in(passage.vocab()) {
-            lex.security(passage)
+            lex.stated_security(passage)
         } else {
             None
         };
@@ -357,19 +347,143 @@ fn text_block(
             });
         }
     }
+    if has_values && run.text.contains('\n') {
+        lines(run, passage, raws, place, lex, state, facts);
+        return;
+    }
     for raw in raws {
-        // A value pieced together across markup is not what the source says.
-        if !matches!(raw.value, RawValue::Protocol(_)) && !run.is_verbatim(raw.range.clone()) {
+        push_raw(raw, run, place, inherited, lex, state, facts);
+    }
+}
+
+/// Turns `raw` (of `run`) into a fact resolved against what encloses it.
+fn push_raw(
+    raw: Raw,
+    run: &TextRun,
+    place: &Place,
+    inherited: &Inherited,
+    lex: Lexicon<'_>,
+    state: &mut SectionState,
+    facts: &mut Vec<Fact>,
+) {
+    // A value pieced together across markup is not what the source says;
+    // a host with a placeholder for its number (`pro**X**.mail.ovh.net`) is.
+    // A host whose own words name no direction nor protocol is a server only
+    // where what leads it (a list item, a lead-in line) names one.
+    if raw.bare && inherited.direction.is_none() && inherited.protocol.is_none() {
+        return;
+    }
+    let placeholder = matches!(&raw.value, RawValue::Host(h) if h.contains('*'));
+    if !matches!(raw.value, RawValue::Protocol(_))
+        && !placeholder
+        && !run.is_verbatim(raw.range.clone())
+    {
+        return;
+    }
+    let mut fact = to_fact(raw, run, place, state);
+    resolve(&mut fact, inherited, state, lex);
+    if let Value::Protocol(p) = fact.value
+        && p.direction() == Direction::Incoming
+    {
+        state.statement = Some((p, fact.span.clone()));
+    }
+    facts.push(fact);
+}
+
+/// The values of a run of several lines (hard breaks, `<br>` lists in a
+/// table cell, the rows of a table read as lines): a line without values
+/// that names a direction or a protocol ("Enter in **Incoming mail**:")
+/// leads the lines after it, up to the next such line; a line that states a
+/// security ("- Encryption method **SSL/TLS**") gives it to the ports of the
+/// lines it leads with no security of their own.
+fn lines(
+    run: &TextRun,
+    passage: &Passage<'_>,
+    raws: Vec<Raw>,
+    place: &Place,
+    lex: Lexicon<'_>,
+    state: &mut SectionState,
+    facts: &mut Vec<Fact>,
+) {
+    let text = run.text.as_str();
+    let mut lead = place.inherited.clone();
+    // The lines since the last lead-in: the facts they gave and the
+    // securities they stated (with the direction each was stated for).
+    let mut group_start = facts.len();
+    let mut stated: Vec<(Option<Direction>, Security)> = Vec::new();
+    let mut raws = raws.into_iter().peekable();
+    // The direction of the server the last line with values spoke of: a
+    // security line that names none (`|Chiffrement|SSL|` after the incoming
+    // port's row) speaks of that server.
+    let mut last_direction: Option<Direction> = None;
+    let mut start = 0;
+    for end in text
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .chain([text.len()])
+    {
+        let range = start..end;
+        start = end + 1;
+        let mut has_values = false;
+        while let Some(raw) = raws.next_if(|r| r.range.start < range.end) {
+            has_values |= !matches!(raw.value, RawValue::Protocol(_));
+            let before = facts.len();
+            push_raw(raw, run, place, &lead, lex, state, facts);
+            if facts.len() > before {
+                last_direction = facts.last().and_then(|f| f.direction).or(last_direction);
+            }
+        }
+        if has_values || range.is_empty() {
             continue;
         }
-        let mut fact = to_fact(raw, run, place, state);
-        resolve(&mut fact, inherited, state, lex);
-        if let Value::Protocol(p) = fact.value
-            && p.direction() == Direction::Incoming
-        {
-            state.statement = Some((p, fact.span.clone()));
+        let line = passage.slice(range.clone());
+        if line.as_str().trim().len() > 160 {
+            continue;
         }
-        facts.push(fact);
+        let direction = lex.named_direction(&line);
+        let protocol = lex
+            .single_protocol(&line)
+            .map(|(p, r)| (p, run.src_span(r.start + range.start..r.end + range.start)));
+        let trimmed = line.as_str().trim_end_matches(|c: char| c.is_whitespace() || c == '*');
+        let leads = trimmed.ends_with(':') || run.is_strong(range.clone());
+        if leads && (direction.is_some() || protocol.is_some()) {
+            give_security(&mut facts[group_start..], &stated);
+            stated.clear();
+            group_start = facts.len();
+            last_direction = None;
+            lead = Inherited {
+                direction: direction.or(place.inherited.direction),
+                protocol: protocol.or_else(|| place.inherited.protocol.clone()),
+            };
+        }
+        if lex.vocab.security_label.is_match_in(line.vocab()) || lex.vocab.ssl.is_match_in(line.vocab()) {
+            if let Some(security) = lex.stated_security(&line) {
+                stated.push((direction.or(lead.direction).or(last_direction), security));
+            }
+        }
+    }
+    give_security(&mut facts[group_start..], &stated);
+}
+
+/// Gives the ports of `facts` without a security the one `stated` for their
+/// direction (or for no direction), when the statements agree.
+fn give_security(facts: &mut [Fact], stated: &[(Option<Direction>, Security)]) {
+    if stated.is_empty() {
+        return;
+    }
+    for fact in facts.iter_mut() {
+        if fact.security.is_some() || !matches!(fact.value, Value::Port(_)) {
+            continue;
+        }
+        let mut found = stated
+            .iter()
+            .filter(|(d, _)| d.is_none() || *d == fact.direction)
+            .map(|(_, s)| *s);
+        if let Some(first) = found.next()
+            && found.all(|s| s == first)
+        {
+            fact.security = Some(first);
+        }
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Raw {
     pub security: Option<Security>,
     /// How the value is stated.
     pub mode: Mode,
+    /// A host name whose words name neither a direction nor a protocol: a
+    /// server only where what leads it does (a list item, a lead-in line).
+    pub bare: bool,
 }
 
 /// What a run of text names: used for headings, lead-ins and list items.
@@ -160,21 +163,74 @@ impl<'l> Lexicon<'l> {
         }
     }
 
-    /// The single security `text` names ("SSL désactivé" wins over the "SSL" inside it).
+    /// The single security `text` names: STARTTLS, SSL (TLS), or its absence
+    /// — a phrase such as "sans SSL", or an SSL named with a word that turns
+    /// it off, in either order and a few words apart ("SSL désactivée",
+    /// "disabled SSL", "SSL jest wyłączone").
     pub fn security(&self, text: &Passage<'_>) -> Option<Security> {
-        let plain: Vec<Range<usize>> = self.vocab.plain.find_in(text.vocab()).collect();
-        let starttls = self.vocab.starttls.is_match_in(text.vocab());
-        let ssl = self
-            .vocab
-            .ssl
-            .find_in(text.vocab())
-            .any(|r| !plain.iter().any(|p| p.start < r.end && r.start < p.end));
-        match (ssl, !plain.is_empty(), starttls) {
+        let v = self.vocab;
+        let plain: Vec<Range<usize>> = v.plain.find_in(text.vocab()).collect();
+        let starttls = v.starttls.is_match_in(text.vocab());
+        let mut off = !plain.is_empty();
+        let mut ssl = false;
+        let mut disabled: Option<Vec<Range<usize>>> = None;
+        for r in v.ssl.find_in(text.vocab()) {
+            if plain.iter().any(|p| p.start < r.end && r.start < p.end) {
+                continue;
+            }
+            // "SSL : STARTTLS": the bare word names the field, STARTTLS its value.
+            if starttls && text.as_str()[r.clone()].eq_ignore_ascii_case("ssl") {
+                continue;
+            }
+            let words = disabled.get_or_insert_with(|| v.disabled.find_in(text.vocab()).collect());
+            if words.iter().any(|d| same_clause(text.as_str(), &r, d)) {
+                off = true;
+            } else {
+                ssl = true;
+            }
+        }
+        match (ssl, off, starttls) {
             (true, false, false) => Some(Security::Ssl),
             (false, true, false) => Some(Security::Plain),
             (false, _, true) => Some(Security::Starttls),
             _ => None,
         }
+    }
+
+    /// The security a statement gives ("Type de sécurité : SSL", "Leave the
+    /// **Use SSL to connect** box ticked"): a ticked box of a client's only
+    /// says the connection is encrypted (clients' "SSL" boxes also stand for
+    /// STARTTLS), never how.
+    pub fn stated_security(&self, text: &Passage<'_>) -> Option<Security> {
+        match self.security_value(text, false)? {
+            Security::Ssl if self.vocab.checkbox.is_match_in(text.vocab()) => {
+                Some(Security::Encrypted)
+            }
+            other => Some(other),
+        }
+    }
+
+    /// The security a table cell or a labelled value gives: what
+    /// [`Lexicon::security`] reads, else "none" (`Aucun`, `None`, `Brak`),
+    /// and, with `yes_no` (a cell of an `SSL` column), yes or no.
+    pub fn security_value(&self, text: &Passage<'_>, yes_no: bool) -> Option<Security> {
+        if let Some(s) = self.security(text) {
+            return Some(s);
+        }
+        let v = self.vocab;
+        let t = text.as_str().trim_matches(|c: char| !c.is_alphanumeric());
+        if v.none.matches_whole(t) {
+            return Some(Security::Plain);
+        }
+        if yes_no {
+            if v.yes.matches_whole(t) {
+                return Some(Security::Encrypted);
+            }
+            if v.no.matches_whole(t) {
+                return Some(Security::Plain);
+            }
+        }
+        None
     }
 
     /// The one direction `text` names, if it names only one.
@@ -214,6 +270,23 @@ impl<'l> Lexicon<'l> {
     }
 }
 
+/// True when `a` and `b` (a word and the word that modifies it) are in one
+/// clause, at most three words apart.
+fn same_clause(text: &str, a: &Range<usize>, b: &Range<usize>) -> bool {
+    let (from, to) = if a.end <= b.start {
+        (a.end, b.start)
+    } else if b.end <= a.start {
+        (b.end, a.start)
+    } else {
+        return true;
+    };
+    let Some(gap) = text.get(from..to) else {
+        return false;
+    };
+    !gap.contains(['.', ';', ':', ',', '!', '?', '|', '\n'])
+        && gap.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() <= 3
+}
+
 /// Finds the values of `passage` and what their surrounding words say.
 pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
@@ -244,12 +317,83 @@ fn may_hold_tokens(text: &str) -> bool {
 struct Token {
     range: Range<usize>,
     host: bool,
+    /// A host name written with a placeholder for the server's number
+    /// (`pro?.mail.ovh.net`, `exX.mail.ovh.net`): the host with `*` in its
+    /// place.
+    placeholder: Option<String>,
+}
+
+/// Host names written with a placeholder for the server's number: a first
+/// label ending in `?`, `*` or an upper-case `X`/`XX` after lower-case
+/// letters (`pro?`, `ex*`, `proX`, `heXX`), then the domain. The placeholder
+/// may keep the bold marks the Markdown parser left as text (`pro**?**`: `**`
+/// between a letter and `?` opens no emphasis).
+static PLACEHOLDER_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:([A-Za-z][A-Za-z0-9-]*?)(?:\**\?+\**|\*+)|([a-z][a-z0-9-]*?)(?:\*\*)?X{1,2}(?:\*\*)?)((?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,})\b",
+    )
+    .expect("valid placeholder host regex")
+});
+
+/// The placeholder hosts of `s` ([`PLACEHOLDER_HOST`]): range and the host
+/// with `*` for the placeholder.
+fn placeholder_hosts(s: &str) -> Vec<(Range<usize>, String)> {
+    let bytes = s.as_bytes();
+    // A placeholder is followed by a dot: most texts hold no `?.`, `*.` or `X.`.
+    let may = bytes
+        .windows(2)
+        .any(|w| w[1] == b'.' && matches!(w[0], b'?' | b'*' | b'X'));
+    if !may {
+        return Vec::new();
+    }
+    PLACEHOLDER_HOST
+        .captures_iter(s)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let prefix = c.get(1).or_else(|| c.get(2))?.as_str();
+            let domain = c.get(3)?.as_str();
+            // Not part of an address or a URL's path.
+            let before = s[..whole.start()].chars().next_back();
+            if matches!(before, Some('@' | '/' | '.' | '-')) {
+                return None;
+            }
+            Some((whole.range(), format!("{prefix}*{domain}")))
+        })
+        .collect()
+}
+
+/// The first host name of `text` (a placeholder host with `*` for its
+/// number), not in an address or a URL's path: its range and the host.
+pub fn first_host(text: &str) -> Option<(Range<usize>, String)> {
+    tokens(text, 0..text.len())
+        .into_iter()
+        .find(|t| t.host)
+        .map(|t| {
+            let host = t
+                .placeholder
+                .unwrap_or_else(|| text[t.range.clone()].to_string());
+            (t.range, host)
+        })
 }
 
 fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
     let s = &text[sentence.clone()];
-    token_ranges(s)
+    let placeholders = placeholder_hosts(s);
+    let mut out: Vec<Token> = placeholders
+        .iter()
+        .map(|(r, host)| Token {
+            range: sentence.start + r.start..sentence.start + r.end,
+            host: true,
+            placeholder: Some(host.clone()),
+        })
+        .collect();
+    let plain = token_ranges(s)
         .into_iter()
+        .filter(|m| {
+            !placeholders
+                .iter()
+                .any(|(r, _)| r.start < m.end && m.start < r.end)
+        })
         .map(|m| {
             // A host name ends with letters; a number is digits only.
             let host = !s[m.clone()].bytes().all(|b| b.is_ascii_digit());
@@ -269,9 +413,17 @@ fn tokens(text: &str, sentence: Range<usize>) -> Vec<Token> {
                     && after2.is_some_and(|c| c.is_ascii_digit());
                 !decimal_before && !decimal_after && !matches!(after, Some('%' | '€' | '$'))
             };
-            ok.then_some(Token { range, host })
-        })
-        .collect()
+            ok.then_some(Token {
+                range,
+                host,
+                placeholder: None,
+            })
+        });
+    out.extend(plain);
+    if !placeholders.is_empty() {
+        out.sort_by_key(|t| t.range.start);
+    }
+    out
 }
 
 /// The ranges of [`TOKEN`]'s successive matches in `s`, found by reading its
@@ -447,6 +599,9 @@ fn scan_sentence(
     let mut prev_end = sentence.start;
     let mut prev_was_port = false;
     let mut window_is_previous_tail = false;
+    // The host read last: where it ends, and its protocol and direction
+    // (`ssl0.ovh.net:993` gives the port of that server).
+    let mut prev_host: Option<HostSeen> = None;
     for (c, (members, join_mode)) in chains.iter().enumerate() {
         let first = &toks[members.start];
         let last = &toks[members.end - 1];
@@ -458,6 +613,9 @@ fn scan_sentence(
         // What the value is decides whether its words are read at all: most
         // numbers in prose (versions, steps, sizes) are not ports, and their
         // words are the costliest lookups of the scan.
+        let after_host = prev_host
+            .as_ref()
+            .filter(|h| !first.host && h.end + 1 == first.range.start && window == ":");
         let is_value = if first.host {
             vocab.server.is_match_in(window_part.vocab())
         } else {
@@ -465,7 +623,8 @@ fn scan_sentence(
             let continues = prev_was_port
                 && !window.contains(':')
                 && !vocab.server.is_match_in(window_part.vocab());
-            (port_word || continues) && !followed_by_unit(text, last.range.end, vocab)
+            after_host.is_some()
+                || ((port_word || continues) && !followed_by_unit(text, last.range.end, vocab))
         };
         prev_was_port = !first.host && is_value;
         if !is_value {
@@ -524,27 +683,47 @@ fn scan_sentence(
         let took_from_tail = tail_names && (window_is_previous_tail || !window_names);
         window_is_previous_tail = took_from_tail && !tail.is_empty();
 
-        if first.host && direction.is_none() && window_protocol.is_none() {
-            continue;
-        }
-        let mode = chain_mode(
-            members.len(),
-            *join_mode,
-            window.contains(':'),
-            &mut is_required,
-        );
+        let bare = first.host && direction.is_none() && window_protocol.is_none();
+        let mode = if after_host.is_some() {
+            Mode::Setting
+        } else {
+            chain_mode(
+                members.len(),
+                *join_mode,
+                window.contains(':'),
+                &mut is_required,
+            )
+        };
+        // A port after a host in the same sentence is that server's
+        // ("Serveur sortant (SMTP) : l'adresse est ssl0.ovh.net, le port est 465").
+        let (protocol, direction) = match (&prev_host, first.host) {
+            (Some(h), false) if protocol.is_none() && direction.is_none() => {
+                (h.protocol.clone(), h.direction)
+            }
+            _ => (protocol, direction),
+        };
         if first.host {
             for m in members.clone() {
                 let r = toks[m].range.clone();
+                let host = toks[m]
+                    .placeholder
+                    .clone()
+                    .unwrap_or_else(|| text[r.clone()].to_string());
                 out.push(Raw {
-                    value: RawValue::Host(text[r.clone()].to_string()),
+                    value: RawValue::Host(host),
                     range: r,
                     protocol: protocol.clone(),
                     direction,
                     security: None,
                     mode,
+                    bare,
                 });
             }
+            prev_host = (!bare || prev_host.is_none()).then(|| HostSeen {
+                end: last.range.end,
+                protocol: protocol.clone(),
+                direction,
+            });
             // "Serveur POP3 : host" also states the server's protocol.
             if let Some((p, r)) = window_protocol {
                 out.push(Raw {
@@ -554,6 +733,7 @@ fn scan_sentence(
                     direction: Some(p.direction()),
                     security: None,
                     mode: Mode::Setting,
+                    bare: false,
                 });
             }
             continue;
@@ -578,9 +758,17 @@ fn scan_sentence(
                 direction,
                 security,
                 mode,
+                bare: false,
             });
         }
     }
+}
+
+/// A host name read in a sentence, for the port written right after it.
+struct HostSeen {
+    end: usize,
+    protocol: Option<(Protocol, Range<usize>)>,
+    direction: Option<Direction>,
 }
 
 /// How a chain of values is stated: a list of several, or one value that is a
@@ -654,6 +842,7 @@ fn protocol_labels(passage: &Passage<'_>, lex: Lexicon<'_>, out: &mut Vec<Raw>) 
             direction: lex.direction(&passage.slice(line_start..label.end)),
             security: None,
             mode: Mode::Setting,
+            bare: false,
         });
     }
 }

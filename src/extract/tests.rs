@@ -85,8 +85,8 @@ fn nested_key_value_list_with_server_type_and_checkbox() {
     assert_eq!(port993.direction, Some(Incoming));
     assert_eq!(
         port993.security,
-        Some(Ssl),
-        "the checked SSL box applies to the port"
+        Some(crate::spec::Security::Encrypted),
+        "the checked SSL box applies to the port: encrypted, as a client's box says"
     );
     assert_eq!(port993.mode, Mode::Setting);
     assert!(matches!(
@@ -101,7 +101,7 @@ fn nested_key_value_list_with_server_type_and_checkbox() {
     let port465 = got.iter().find(|f| f.value == port(465)).unwrap();
     assert_eq!(
         (port465.protocol, port465.direction, port465.security),
-        (Some(Smtp), Some(Outgoing), Some(Ssl))
+        (Some(Smtp), Some(Outgoing), Some(crate::spec::Security::Encrypted))
     );
 }
 

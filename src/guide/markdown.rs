@@ -110,9 +110,22 @@ impl Builder<'_> {
             Event::End(tag) => self.end(tag, range),
             Event::Text(s) if !self.code_block && self.image == 0 => self.push_text(&s, range),
             Event::Code(s) => self.push_code(&s, range),
-            Event::SoftBreak => self.push_text(" ", range),
+            Event::SoftBreak => {
+                // A line that starts with `|` is a table row the parser did
+                // not take for a table (no separator row): a line of its own.
+                let next = self.text.get(range.end..).unwrap_or_default().trim_start();
+                let brk = if next.starts_with('|') { "\n" } else { " " };
+                self.push_text(brk, range)
+            }
             Event::HardBreak => self.push_text("\n", range),
-            Event::Html(s) | Event::InlineHtml(s) => self.html(&s, range),
+            Event::Html(s) | Event::InlineHtml(s) => {
+                // `<br>` breaks a line (lists inside table cells are written
+                // `- a <br>- b`): the parts are never glued together.
+                if is_line_break(&s) {
+                    self.push_text("\n", range.clone());
+                }
+                self.html(&s, range)
+            }
             _ => {}
         }
     }
@@ -369,6 +382,16 @@ impl Builder<'_> {
             });
         }
     }
+}
+
+/// True for a `<br>` tag (`<br>`, `<br/>`, `<br />`, any case).
+fn is_line_break(html: &str) -> bool {
+    let t = html.trim();
+    let Some(inner) = t.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.trim_end_matches('/').trim();
+    inner.eq_ignore_ascii_case("br")
 }
 
 #[cfg(test)]

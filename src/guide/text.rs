@@ -58,6 +58,24 @@ impl TextRun {
         self.text.push_str(text);
     }
 
+    /// Appends `text` that stands for no source bytes (a separator put
+    /// between two runs joined into one): it maps to the source where the
+    /// run's text so far ends, and no value read across it is verbatim.
+    pub fn push_separator(&mut self, text: &str) {
+        let at = self.src_range().end;
+        self.push_piece(text, at..at, false, false);
+    }
+
+    /// Appends the text of `other`, keeping its map to the source.
+    pub fn append(&mut self, other: &TextRun) {
+        let offset = self.text.len() as u32;
+        self.pieces.extend(other.pieces.iter().map(|p| Piece {
+            text_start: p.text_start + offset,
+            ..*p
+        }));
+        self.text.push_str(&other.text);
+    }
+
     /// True when no text was pushed.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()

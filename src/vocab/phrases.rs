@@ -76,6 +76,8 @@ impl Part {
 struct Phrase {
     lead: bool,
     tail: bool,
+    /// A stem (`word*`): the match goes on to the end of the word.
+    stem: bool,
     /// When the phrase's second part is an ASCII character: its byte, which
     /// must follow the first character (most phrases tried fail there).
     second: Option<u8>,
@@ -92,6 +94,14 @@ impl Phrase {
         let mut pos = at;
         for part in &self.parts {
             pos += part.len_at(text.get(pos..)?)?;
+        }
+        if self.stem {
+            return Some(
+                pos + text[pos..]
+                    .char_indices()
+                    .find(|&(_, c)| !super::is_word_char(c))
+                    .map_or(text.len() - pos, |(i, _)| i),
+            );
         }
         (!self.tail || word_boundary(text, pos)).then_some(pos)
     }
@@ -130,9 +140,9 @@ impl Phrases {
         let mut by_first: Vec<(char, u16)> = Vec::new();
         for (i, phrase) in phrases.into_iter().enumerate() {
             let index = u16::try_from(i).ok()?;
-            let phrase = match spelling {
-                Spelling::Phrase => phrase.trim(),
-                Spelling::Bounded => phrase,
+            let (phrase, stem) = match spelling {
+                Spelling::Phrase => super::stem_of(phrase),
+                Spelling::Bounded => (phrase, false),
             };
             let first = phrase.chars().next()?;
             let last = phrase.chars().last()?;
@@ -164,6 +174,7 @@ impl Phrases {
             out.push(Phrase {
                 lead,
                 tail,
+                stem,
                 second,
                 parts: parts.into(),
             });
@@ -272,7 +283,10 @@ mod tests {
                 "type\u{a0}de\tcompte",
                 "nom du serveur",
                 "ssl désactivé",
+                "ssl désactiv*",
                 "ssl activé",
+                "entra*",
+                "réception*",
                 "nom d'hôte",
                 "n° de port",
                 "de entrada",
