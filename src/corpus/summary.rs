@@ -61,6 +61,11 @@ pub struct GuideSummary {
     pub head: Range<usize>,
     /// The front matter's `slug`.
     pub slug: Option<Located<String>>,
+    /// The name of its front matter's form (`legacy`, `current`), if it follows one.
+    pub form: Option<CompactString>,
+    /// When the guide was last updated (`YYYY-MM-DD`): its front matter's
+    /// `updated`, else the date of its "Last updated …" line.
+    pub updated: Option<CompactString>,
     /// The front matter's `legacy_guide_number`, as written.
     pub legacy_number: Option<Located<String>>,
     /// For translations: the value of every key translations must agree on
@@ -267,6 +272,17 @@ pub fn summarize(
             .collect(),
         _ => Vec::new(),
     };
+    let form = match (Schema::embedded(), fm.and_then(|f| f.value.as_ref().ok())) {
+        (Some(schema), Some(map)) => schema
+            .form_for(map, layout.translation)
+            .map(|f| CompactString::from(f.name.as_str())),
+        _ => None,
+    };
+    let updated = located("updated")
+        .map(|u| u.value)
+        .filter(|u| schema::is_date(u))
+        .or_else(|| super::updated::updated_line(guide).map(|l| l.date.to_string()))
+        .map(CompactString::from);
     let pattern_host = config.corpus.url_pattern.as_deref().and_then(host_of);
     let links = guide
         .links
@@ -280,6 +296,8 @@ pub fn summarize(
         readable: true,
         markdown: guide.kind == GuideKind::Markdown,
         slug: located("slug").filter(|s| !s.value.is_empty()),
+        form,
+        updated,
         legacy_number: located("legacy_guide_number").filter(|s| !s.value.is_empty()),
         agreed,
         anchors: anchors::page_anchors(guide, config.corpus.heading_ids),

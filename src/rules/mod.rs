@@ -16,6 +16,7 @@ mod corpus_outlier;
 mod duplicate_legacy_number;
 mod duplicate_slug;
 mod front_matter_missing_key;
+mod front_matter_recommended_key;
 mod front_matter_unknown_key;
 mod front_matter_wrong_type;
 mod limit_mismatch;
@@ -31,6 +32,7 @@ mod translation_image_mismatch;
 mod unknown_host;
 mod unresolved_guide_link;
 mod unused_suppression;
+mod updated_date_mismatch;
 mod webmail_url_mismatch;
 
 use rayon::prelude::*;
@@ -146,6 +148,8 @@ pub static RULES: &[Rule] = &[
     front_matter_missing_key::RULE,
     front_matter_wrong_type::RULE,
     front_matter_unknown_key::RULE,
+    front_matter_recommended_key::RULE,
+    updated_date_mismatch::RULE,
     duplicate_slug::RULE,
     duplicate_legacy_number::RULE,
     broken_anchor::RULE,
