@@ -469,14 +469,8 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_ref().map(|v| v.value.as_str())))
             .collect();
-        assert_eq!(
-            agreed,
-            [
-                ("order", None),
-                ("section", Some("S")),
-                ("slug", Some("my-guide"))
-            ]
-        );
+        assert_eq!(agreed, [("legacy_guide_number", Some("12"))]);
+        assert_eq!(s.form.as_deref(), Some("legacy"));
         assert_eq!(&md[s.head.clone()], "---");
     }
 

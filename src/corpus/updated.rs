@@ -67,14 +67,19 @@ pub fn updated_line(guide: &Guide) -> Option<UpdatedLine> {
             .find(|(_, c)| c.is_ascii_digit())
             .map(|(i, _)| i)?;
         let head = &rest[..skip];
-        let date_start = if head.split_whitespace().count() <= 3 && head.chars().count() <= 16 {
-            skip
-        } else {
-            // A date in words whose month comes first ("May 5, 2020").
-            rest.len() - rest.trim_start_matches([' ', ':']).len()
-        };
-        let from = after + date_start;
-        let (date, len) = parse_date(&run.text[from..], schema)?;
+        // The date starts at the first digit, or, written in words with its
+        // month first ("May 5, 2020"), after the phrase's colon.
+        let words_first = rest.len() - rest.trim_start_matches([' ', ':']).len();
+        let short_head = head.split_whitespace().count() <= 3 && head.chars().count() <= 16;
+        let (from, (date, len)) = [short_head.then_some(skip), Some(words_first)]
+            .into_iter()
+            .flatten()
+            .find_map(|start| {
+                Some((
+                    after + start,
+                    parse_date(&run.text[after + start..], schema)?,
+                ))
+            })?;
         let text_range = from..from + len;
         let span = run.src_span(text_range.clone());
         let written = run.text[text_range].to_string();

@@ -10,6 +10,7 @@
 //! `GL3xx` consistency across guides and the spec's service facts.
 
 mod broken_anchor;
+mod canonical_url;
 mod conflicting_protocol_labels;
 mod contradictory_ports;
 mod corpus_outlier;
@@ -26,6 +27,7 @@ mod path_outside_repository;
 mod port_protocol_mismatch;
 mod recommended_protocol_mismatch;
 mod spec_port_mismatch;
+mod table_without_separator;
 mod translation_drift;
 mod translation_front_matter_mismatch;
 mod translation_image_mismatch;
@@ -150,6 +152,7 @@ pub static RULES: &[Rule] = &[
     front_matter_unknown_key::RULE,
     front_matter_recommended_key::RULE,
     updated_date_mismatch::RULE,
+    table_without_separator::RULE,
     duplicate_slug::RULE,
     duplicate_legacy_number::RULE,
     broken_anchor::RULE,
@@ -158,6 +161,7 @@ pub static RULES: &[Rule] = &[
     path_outside_repository::RULE,
     translation_front_matter_mismatch::RULE,
     translation_image_mismatch::RULE,
+    canonical_url::RULE,
     port_protocol_mismatch::RULE,
     conflicting_protocol_labels::RULE,
     unknown_host::RULE,
