@@ -171,8 +171,7 @@ impl Schema {
 
     /// The keys `form` asks of a guide: (required, recommended), leaving out
     /// what a hidden guide needs neither way.
-    pub fn expected<'s>(&'s self, form: &'s Form, map: &Mapping) -> (Vec<&'s str>, Vec<&'s str>) {
-        let hidden = lookup(map, "hidden").is_some_and(|v| truthy(&site_value(v, None)));
+    pub fn expected<'s>(&'s self, form: &'s Form, hidden: bool) -> (Vec<&'s str>, Vec<&'s str>) {
         let keep = |k: &&String| !(hidden && form.not_if_hidden.contains(k));
         (
             form.required
@@ -310,6 +309,12 @@ fn yaml11_scalar(t: &str) -> Option<Value> {
         None
     };
     parsed.map(|n| Value::Number(if negative { -n } else { n }.into()))
+}
+
+/// True when the site hides the guide: its `hidden` value (written `raw`)
+/// is true as the site reads it.
+pub fn is_hidden(map: &Mapping, raw: Option<&str>) -> bool {
+    lookup(map, "hidden").is_some_and(|v| truthy(&site_value(v, raw)))
 }
 
 /// True when the site takes `value` for true (Python's truth: any non-empty text is).
@@ -482,13 +487,16 @@ mod tests {
     fn hidden_guides_need_no_section_or_excerpt() {
         let s = Schema::embedded().unwrap();
         let legacy = s.forms.iter().find(|f| f.name == "legacy").unwrap();
-        let visible = map("title: T\nslug: s\n");
         assert_eq!(
-            s.expected(legacy, &visible),
+            s.expected(legacy, false),
             (vec!["title", "slug", "section"], vec!["excerpt"])
         );
-        let hidden = map("title: T\nslug: s\nhidden: true\n");
-        assert_eq!(s.expected(legacy, &hidden), (vec!["title", "slug"], vec![]));
+        assert_eq!(s.expected(legacy, true), (vec!["title", "slug"], vec![]));
+        let m = map("hidden: no\n");
+        assert!(!is_hidden(&m, Some("no")));
+        assert!(is_hidden(&m, Some("'no'")));
+        assert!(is_hidden(&map("hidden: yes\n"), Some("yes")));
+        assert!(!is_hidden(&map("title: T\n"), None));
     }
 
     #[test]

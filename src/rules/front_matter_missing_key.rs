@@ -2,7 +2,7 @@
 
 use super::{Check, GuideContext, Rule};
 use crate::corpus::layout::is_guide_file_name;
-use crate::corpus::schema::{Form, Schema, lookup};
+use crate::corpus::schema::{Form, Schema, is_hidden, lookup};
 use crate::diagnostic::{Finding, Severity};
 use crate::guide::{FrontMatter, GuideKind};
 
@@ -60,7 +60,7 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let Ok(map) = &fm.value else { return };
-    let (required, _) = schema.expected(form, map);
+    let (required, _) = schema.expected(form, hidden(ctx, fm, map));
     let missing: Vec<String> = required
         .iter()
         .filter(|k| lookup(map, k).is_none())
@@ -105,6 +105,16 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         .label(format!("missing key{plural}"))
         .help(help),
     );
+}
+
+/// True when the site hides `ctx`'s guide (its `hidden:` as written).
+pub(super) fn hidden(ctx: &GuideContext<'_>, fm: &FrontMatter, map: &serde_yaml::Mapping) -> bool {
+    let raw = fm
+        .keys
+        .iter()
+        .find(|k| k.key.eq_ignore_ascii_case("hidden"))
+        .and_then(|k| ctx.text.get(k.value_span.clone()));
+    is_hidden(map, raw)
 }
 
 /// `a`, `b` and `c`, each in backquotes.

@@ -24,7 +24,8 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let Ok(map) = &fm.value else { return };
-    let (_, recommended) = schema.expected(form, map);
+    let (_, recommended) =
+        schema.expected(form, super::front_matter_missing_key::hidden(ctx, fm, map));
     let missing: Vec<String> = recommended
         .iter()
         .filter(|k| lookup(map, k).is_none())

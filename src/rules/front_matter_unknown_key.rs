@@ -1,5 +1,6 @@
 //! GL004 front-matter-unknown-key: a front-matter key the schema does not know.
 
+use super::front_matter_missing_key::guide_form;
 use super::{Check, GuideContext, Rule};
 use crate::corpus::anchors::levenshtein;
 use crate::corpus::schema::{KeySpec, Schema, lookup};
@@ -42,12 +43,9 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                 Some(k.to_string()),
             )
         } else if let Some(k) = schema.translation_of(&key.key) {
-            if lookup(map, k).is_none()
-                && schema
-                    .forms
-                    .iter()
-                    .any(|f| f.required.iter().any(|r| r == k))
-            {
+            let required =
+                guide_form(ctx, None).is_some_and(|(_, form)| form.required.iter().any(|r| r == k));
+            if lookup(map, k).is_none() && required {
                 // GL002 reports the missing key and names this one.
                 continue;
             }

@@ -115,11 +115,18 @@ fn unmatched<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
     )
 }
 
-/// True when two translations show one version of the guide.
+/// True when two translations show one version of the guide: each image
+/// of one stands for an image of the other; or, when they share no image
+/// name at all (screenshots renamed for the locale), they show as many
+/// images in the same pattern.
 fn same_version(a: &[String], b: &[String]) -> bool {
     let (da, db) = (distinct(a), distinct(b));
     let (l, r) = unmatched(&da, &db);
-    (l.is_empty() && r.is_empty()) || (!a.is_empty() && pattern(a) == pattern(b))
+    if l.is_empty() && r.is_empty() {
+        return true;
+    }
+    let shared = da.iter().any(|x| db.contains(x));
+    !shared && !a.is_empty() && pattern(a) == pattern(b)
 }
 
 /// One version of the guide: the translations that show it.
@@ -294,6 +301,11 @@ mod tests {
             &v(&["images/step1.png", "images/step2.png"])
         ));
         assert!(!same_version(&v(&["images/a.png"]), &v(&[])));
+        // One image shared, the other replaced: not a renaming.
+        assert!(!same_version(
+            &v(&["images/a.png", "images/b.png"]),
+            &v(&["images/a.png", "images/c.png"])
+        ));
         assert!(!same_version(
             &v(&["images/old-login.png", "images/old-menu.png"]),
             &v(&[
