@@ -165,7 +165,7 @@ impl Schema {
         let lower = key.trim_end_matches(':').to_lowercase();
         self.keys
             .iter()
-            .find(|(_, spec)| spec.translated.iter().any(|t| *t == lower))
+            .find(|(_, spec)| spec.translated.contains(&lower))
             .map(|(k, _)| k.as_str())
     }
 

@@ -115,7 +115,7 @@ fn parse_date(s: &str, schema: &Schema) -> Option<(String, usize)> {
             .updated_line
             .months
             .iter()
-            .find(|(_, names)| names.iter().any(|n| *n == name))
+            .find(|(_, names)| names.contains(&name))
             .map(|(m, _)| *m)
     };
     match (c.get(1), c.get(2), c.get(3)) {
