@@ -66,7 +66,7 @@ pub struct GuideSummary {
     /// When the guide was last updated (`YYYY-MM-DD`): its front matter's
     /// `updated`, else the date of its "Last updated …" line.
     pub updated: Option<CompactString>,
-    /// The front matter's `legacy_guide_number`, as written.
+    /// The front matter's `legacy_guide_number`, without its `g` (`g1474` is `1474`).
     pub legacy_number: Option<Located<String>>,
     /// For translations: the value of every key translations must agree on
     /// (in [`Schema::agree_keys`] order), `None` when the key is absent
@@ -298,7 +298,13 @@ pub fn summarize(
         slug: located("slug").filter(|s| !s.value.is_empty()),
         form,
         updated,
-        legacy_number: located("legacy_guide_number").filter(|s| !s.value.is_empty()),
+        // `g1474` and `1474` are one number.
+        legacy_number: located("legacy_guide_number")
+            .map(|mut n| {
+                n.value = schema::legacy_number_key(&n.value).to_string();
+                n
+            })
+            .filter(|s| !s.value.is_empty()),
         agreed,
         anchors: anchors::page_anchors(guide, config.corpus.heading_ids),
         links,
