@@ -226,7 +226,7 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
             &uses[members.iter().position(|&x| x == ref_file).unwrap_or(0)],
             &uses[members.iter().position(|&x| x == *first).unwrap_or(0)],
         );
-        let (only_current, _) = unmatched(&distinct(cur_uses), &distinct(here_uses));
+        let (only_current, only_here) = unmatched(&distinct(cur_uses), &distinct(here_uses));
         let dated = stale.iter().all(|v| v.updated.is_some()) && current.updated.is_some();
         let mut message = format!(
             "the translations of this guide are different versions: {}; {}",
@@ -237,6 +237,15 @@ fn check(ctx: &CorpusContext<'_>, out: &mut Vec<Finding>) {
                 .join("; "),
             describe(current)
         );
+        if let Some(img) = only_here.first() {
+            let (more, verb) = match only_here.len() {
+                1 => (String::new(), "stands"),
+                n => (format!(" and {} more", n - 1), "stand"),
+            };
+            message.push_str(&format!(
+                "; `{img}`{more} of this translation {verb} for no image of the {ref_label} one"
+            ));
+        }
         if !dated {
             message.push_str(" (not every translation says when it was updated)");
         }
