@@ -50,9 +50,11 @@ pub fn heading_text(raw: &str) -> (String, Option<String>) {
 
 /// Every anchor of `guide`, sorted by id (first definition kept for repeats).
 ///
-/// Python-Markdown reserves the explicit ids of the whole page before it
-/// numbers the headings, so `## En pratique` after `## X {#en-pratique}` gets
-/// `en-pratique_1`; inline HTML anchors are raw HTML to it and take no part.
+/// The site (pelican-toc) numbers headings in document order, explicit `{#id}`
+/// ones included: `## X {#en-pratique}` after `## En pratique` ends as
+/// `en-pratique_1`. GitHub has no `{#id}`: there an explicit id is taken as
+/// written and reserved before the headings are numbered. Inline HTML anchors
+/// are raw HTML to both and take no part.
 pub fn page_anchors(guide: &Guide, algorithm: IdAlgorithm) -> Vec<Anchor> {
     let headings: Vec<(String, Option<String>, Range<usize>)> = guide
         .blocks
@@ -66,15 +68,21 @@ pub fn page_anchors(guide: &Guide, algorithm: IdAlgorithm) -> Vec<Anchor> {
         })
         .collect();
     let mut ids = HeadingIds::new(algorithm);
-    for (_, explicit, _) in &headings {
-        if let Some(id) = explicit {
-            ids.reserve(id);
+    if algorithm == IdAlgorithm::Github {
+        for (_, explicit, _) in &headings {
+            if let Some(id) = explicit {
+                ids.reserve(id);
+            }
         }
     }
     let mut anchors: Vec<Anchor> = headings
         .into_iter()
         .map(|(text, explicit, span)| Anchor {
-            id: explicit.unwrap_or_else(|| ids.next_id(&text)).into(),
+            id: match explicit {
+                Some(id) => ids.next_explicit(&id),
+                None => ids.next_id(&text),
+            }
+            .into(),
             span,
         })
         .chain(guide.html_anchors.iter().map(|a| Anchor {
@@ -182,9 +190,11 @@ mod tests {
     }
 
     #[test]
-    fn explicit_ids_are_reserved_before_headings_are_numbered() {
+    fn explicit_ids_are_numbered_in_document_order_like_the_site() {
         let md = "## En pratique\n\n## Autre titre {#en-pratique}\n\n## Fin {: #la-fin .x}\n";
-        assert_eq!(ids(md), ["en-pratique_1", "en-pratique", "la-fin"]);
+        assert_eq!(ids(md), ["en-pratique", "en-pratique_1", "la-fin"]);
+        let md = "## Autre titre {#en-pratique}\n\n## En pratique\n";
+        assert_eq!(ids(md), ["en-pratique", "en-pratique_1"]);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod paths;
 pub mod schema;
 pub mod summary;
 pub mod translations;
+pub mod updated;
 
 pub mod consistency;
 

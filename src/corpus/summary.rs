@@ -61,7 +61,12 @@ pub struct GuideSummary {
     pub head: Range<usize>,
     /// The front matter's `slug`.
     pub slug: Option<Located<String>>,
-    /// The front matter's `legacy_guide_number`, as written.
+    /// The name of its front matter's form (`legacy`, `current`), if it follows one.
+    pub form: Option<CompactString>,
+    /// When the guide was last updated (`YYYY-MM-DD`): its front matter's
+    /// `updated`, else the date of its "Last updated …" line.
+    pub updated: Option<CompactString>,
+    /// The front matter's `legacy_guide_number`, without its `g` (`g1474` is `1474`).
     pub legacy_number: Option<Located<String>>,
     /// For translations: the value of every key translations must agree on
     /// (in [`Schema::agree_keys`] order), `None` when the key is absent
@@ -267,6 +272,17 @@ pub fn summarize(
             .collect(),
         _ => Vec::new(),
     };
+    let form = match (Schema::embedded(), fm.and_then(|f| f.value.as_ref().ok())) {
+        (Some(schema), Some(map)) => schema
+            .form_for(map, layout.translation)
+            .map(|f| CompactString::from(f.name.as_str())),
+        _ => None,
+    };
+    let updated = located("updated")
+        .map(|u| u.value)
+        .filter(|u| schema::is_date(u))
+        .or_else(|| super::updated::updated_line(guide).map(|l| l.date.to_string()))
+        .map(CompactString::from);
     let pattern_host = config.corpus.url_pattern.as_deref().and_then(host_of);
     let links = guide
         .links
@@ -280,7 +296,15 @@ pub fn summarize(
         readable: true,
         markdown: guide.kind == GuideKind::Markdown,
         slug: located("slug").filter(|s| !s.value.is_empty()),
-        legacy_number: located("legacy_guide_number").filter(|s| !s.value.is_empty()),
+        form,
+        updated,
+        // `g1474` and `1474` are one number.
+        legacy_number: located("legacy_guide_number")
+            .map(|mut n| {
+                n.value = schema::legacy_number_key(&n.value).to_string();
+                n
+            })
+            .filter(|s| !s.value.is_empty()),
         agreed,
         anchors: anchors::page_anchors(guide, config.corpus.heading_ids),
         links,
@@ -451,14 +475,8 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_ref().map(|v| v.value.as_str())))
             .collect();
-        assert_eq!(
-            agreed,
-            [
-                ("order", None),
-                ("section", Some("S")),
-                ("slug", Some("my-guide"))
-            ]
-        );
+        assert_eq!(agreed, [("legacy_guide_number", Some("12"))]);
+        assert_eq!(s.form.as_deref(), Some("legacy"));
         assert_eq!(&md[s.head.clone()], "---");
     }
 

@@ -191,6 +191,12 @@ pub struct RuleDef {
     /// Matches that also match one of these regular expressions are not reported.
     #[serde(default)]
     pub exceptions: Vec<String>,
+    /// Leave out the words a guide quotes rather than writes: bold text
+    /// (control-panel sections and buttons, `**Emails MXplan**`), text between
+    /// quotation marks, and the labels of a form (`Adresse Email :`, a short
+    /// first cell of a table row).
+    #[serde(default)]
+    pub skip_quoted: bool,
     /// Existence: the fix, a replacement template for the match (`$1`, `${name}`).
     #[serde(default)]
     pub replace: Option<String>,

@@ -264,6 +264,9 @@ fn find(
         if rule.exceptions.iter().any(|e| e.is_match(&text)) {
             return;
         }
+        if rule.def.skip_quoted && quoted(seg, &range) {
+            return;
+        }
         out.push(Hit {
             span: seg.src_span(range),
             text,
@@ -312,6 +315,73 @@ fn find(
             }
         }
     }
+}
+
+/// Opening and closing quotation marks.
+const QUOTES: &[(char, char)] = &[
+    ('«', '»'),
+    ('"', '"'),
+    ('“', '”'),
+    ('„', '“'),
+    ('„', '”'),
+    ('‘', '’'),
+    ('‹', '›'),
+];
+
+/// True when the words at `range` of `seg` are quoted rather than the guide's
+/// own: bold (a control panel's section or button), between quotation marks
+/// on both sides, or a form's label (a short text that a colon ends, at the
+/// start of its block; a short first-column table cell).
+fn quoted(seg: &Segment<'_>, range: &Range<usize>) -> bool {
+    if let Map::Run(run) = &seg.map
+        && run.is_strong(range.clone())
+    {
+        return true;
+    }
+    let text = seg.text;
+    let before = &text[..range.start];
+    let after = &text[range.end..];
+    // Between quotation marks: an opening mark before (no closing one after
+    // it) and its closing mark after, on the same line, not far.
+    let near = |s: &str| s.chars().count() <= 80 && !s.contains('\n');
+    for &(open, close) in QUOTES {
+        if let Some(o) = before.rfind(open) {
+            let inside_before = &before[o + open.len_utf8()..];
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            if open == close && line.matches(open).count() % 2 == 0 {
+                // An even number of marks before: the last one closed a quote.
+                continue;
+            }
+            if !near(inside_before) || (open != close && inside_before.contains(close)) {
+                continue;
+            }
+            if let Some(c) = after.find(close)
+                && near(&after[..c])
+            {
+                return true;
+            }
+        }
+    }
+    // A label: at most four words from the start of the block (or of a
+    // sentence), ending at a colon.
+    let label_start = before.rfind(['.', '|', '\n']).map_or(0, |i| i + 1);
+    let lead = &before[label_start..];
+    if let Some(colon) = after.find(':') {
+        let label = format!("{lead}{}{}", &text[range.clone()], &after[..colon]);
+        if label.split_whitespace().count() <= 4 && !label.contains([',', ';']) {
+            return true;
+        }
+    }
+    // A short table cell that names a field (also in a table the parser
+    // took for a paragraph: between two `|` of one line).
+    let cell = match (before.rfind(['|', '\n']), after.find(['|', '\n'])) {
+        (Some(b), Some(a)) if before[b..].starts_with('|') && after[a..].starts_with('|') => {
+            &text[b + 1..range.end + a]
+        }
+        _ if seg.scope == Scope::TableCells => text,
+        _ => return false,
+    };
+    cell.split_whitespace().count() <= 4 && !cell.contains(':')
 }
 
 /// `right` written with the capitalisation of `found`: `Tutoriaux` → `Tutoriels`,

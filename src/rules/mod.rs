@@ -10,12 +10,14 @@
 //! `GL3xx` consistency across guides and the spec's service facts.
 
 mod broken_anchor;
+mod canonical_url;
 mod conflicting_protocol_labels;
 mod contradictory_ports;
 mod corpus_outlier;
 mod duplicate_legacy_number;
 mod duplicate_slug;
 mod front_matter_missing_key;
+mod front_matter_recommended_key;
 mod front_matter_unknown_key;
 mod front_matter_wrong_type;
 mod limit_mismatch;
@@ -25,12 +27,14 @@ mod path_outside_repository;
 mod port_protocol_mismatch;
 mod recommended_protocol_mismatch;
 mod spec_port_mismatch;
+mod table_without_separator;
 mod translation_drift;
 mod translation_front_matter_mismatch;
 mod translation_image_mismatch;
 mod unknown_host;
 mod unresolved_guide_link;
 mod unused_suppression;
+mod updated_date_mismatch;
 mod webmail_url_mismatch;
 
 use rayon::prelude::*;
@@ -146,6 +150,9 @@ pub static RULES: &[Rule] = &[
     front_matter_missing_key::RULE,
     front_matter_wrong_type::RULE,
     front_matter_unknown_key::RULE,
+    front_matter_recommended_key::RULE,
+    updated_date_mismatch::RULE,
+    table_without_separator::RULE,
     duplicate_slug::RULE,
     duplicate_legacy_number::RULE,
     broken_anchor::RULE,
@@ -154,6 +161,7 @@ pub static RULES: &[Rule] = &[
     path_outside_repository::RULE,
     translation_front_matter_mismatch::RULE,
     translation_image_mismatch::RULE,
+    canonical_url::RULE,
     port_protocol_mismatch::RULE,
     conflicting_protocol_labels::RULE,
     unknown_host::RULE,
