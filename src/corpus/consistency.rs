@@ -177,10 +177,10 @@ pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
                 value: value.into(),
                 protocol: if setting { f.protocol } else { None },
                 direction: if setting { f.direction } else { None },
+                // "SSL: yes" says SSL in the guide's own words.
                 ssl: f
                     .security
-                    .filter(|s| *s != crate::spec::Security::Encrypted)
-                    .map(|s| s.is_ssl()),
+                    .map(|s| s.is_ssl() || s == crate::spec::Security::Encrypted),
                 span: f.span.clone(),
             }
         })
