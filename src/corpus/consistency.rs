@@ -263,7 +263,7 @@ pub fn uncovered(product: Option<&Product>, slot: &Slot) -> bool {
         FactKind::Host => p.hosts(slot.direction).is_empty(),
         FactKind::Protocol => false,
         FactKind::Recommended => p.recommended.is_none(),
-        FactKind::Webmail => p.webmail.is_none(),
+        FactKind::Webmail => p.webmail.is_empty(),
         FactKind::Mx => p.mx.is_empty(),
         FactKind::Limit(l) => !p.limits.contains_key(l.key()),
     }
