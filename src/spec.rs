@@ -645,6 +645,12 @@ pub struct LocaleView<'a> {
     pub product: &'a Product,
     /// The locale, when the product has facts of its own for it.
     pub locale: Option<&'a str>,
+    /// The locale when the servers are its own (not the product's).
+    pub hosts_locale: Option<&'a str>,
+    /// The locale when the webmail addresses are its own.
+    pub webmail_locale: Option<&'a str>,
+    /// The locale when the MX records are its own.
+    pub mx_locale: Option<&'a str>,
     /// The servers.
     pub hosts: &'a Hosts,
     /// The webmail addresses, the preferred one first.
@@ -692,10 +698,10 @@ impl<'a> LocaleView<'a> {
         })
     }
 
-    /// "for fr-ca guides" when the product has facts of its own for the
-    /// locale, else "" (for messages).
-    pub fn for_whom(&self) -> String {
-        self.locale
+    /// " for fr-ca guides" when `locale` is set, else "" (for messages:
+    /// pass [`LocaleView::hosts_locale`] or its siblings).
+    pub fn for_whom(locale: Option<&str>) -> String {
+        locale
             .map(|l| format!(" for {l} guides"))
             .unwrap_or_default()
     }
@@ -747,9 +753,13 @@ impl Product {
             None => (None, None),
         };
         let legacy = facts.map(|f| &f.legacy);
+        let own = |set: bool| if set { key } else { None };
         LocaleView {
             product: self,
             locale: key,
+            hosts_locale: own(facts.is_some_and(|f| f.hosts.is_some())),
+            webmail_locale: own(facts.is_some_and(|f| f.webmail.is_some())),
+            mx_locale: own(facts.is_some_and(|f| f.mx.is_some())),
             hosts: facts.and_then(|f| f.hosts.as_ref()).unwrap_or(&self.hosts),
             webmail: facts
                 .and_then(|f| f.webmail.as_deref())

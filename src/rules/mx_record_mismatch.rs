@@ -4,7 +4,7 @@
 use super::{Check, GuideContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::extract::Value;
-use crate::spec::{Acceptance, join_and};
+use crate::spec::{Acceptance, LocaleView, join_and};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     let records = format!(
         "{}'s MX records{} are {}",
         product.name,
-        view.for_whom(),
+        LocaleView::for_whom(view.mx_locale),
         super::unknown_host::list_hosts(&hosts)
     );
     for fact in ctx.facts {
@@ -51,21 +51,28 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                 f
             }
             Acceptance::No => {
-                let elsewhere: Vec<String> = std::iter::once(None)
-                    .chain(product.locales.keys().map(|k| Some(k.as_str())))
-                    .filter(|l| *l != view.locale)
-                    .filter(|l| product.accepts_mx(host, *l) == Acceptance::Current)
-                    .map(|l| l.unwrap_or("other locales'").to_string())
-                    .collect();
+                let elsewhere: Vec<String> = if view.mx_locale.is_some()
+                    && product.accepts_mx(host, None) == Acceptance::Current
+                {
+                    vec!["other locales'".to_string()]
+                } else {
+                    product
+                        .locales
+                        .iter()
+                        .filter(|(l, f)| f.mx.is_some() && Some(l.as_str()) != view.locale)
+                        .filter(|(l, _)| product.accepts_mx(host, Some(l)) == Acceptance::Current)
+                        .map(|(l, _)| l.clone())
+                        .collect()
+                };
                 let message = if elsewhere.is_empty() {
                     format!(
                         "`{host}` is not an MX record of {}{}",
                         product.name,
-                        view.for_whom()
+                        LocaleView::for_whom(view.mx_locale)
                     )
                 } else {
                     let not_here = view
-                        .locale
+                        .mx_locale
                         .map(|l| format!(", not for {l} guides"))
                         .unwrap_or_default();
                     format!(

@@ -28,6 +28,9 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         if in_address_or_url(ctx.text, fact.span.start) {
             continue;
         }
+        if names_other_direction(host, fact) {
+            continue;
+        }
         match view.accepts_host(host, fact.protocol, fact.direction) {
             Acceptance::Current | Acceptance::Unspecified => {}
             Acceptance::Legacy => out.push(legacy(ctx, &view, fact, host)),
@@ -68,7 +71,7 @@ fn offered_sentence(view: &LocaleView<'_>, fact: &Fact) -> String {
     format!(
         "{}'s {role}{} {verb} {}",
         view.product.name,
-        view.for_whom(),
+        LocaleView::for_whom(view.hosts_locale),
         list_hosts(&offered)
     )
 }
@@ -83,7 +86,7 @@ fn legacy(ctx: &GuideContext<'_>, view: &LocaleView<'_>, fact: &Fact, host: &str
             "`{host}` is an older {} name of {}{}; {}",
             role(fact.protocol, fact.direction),
             view.product.name,
-            view.for_whom(),
+            LocaleView::for_whom(view.hosts_locale),
             offered_sentence(view, fact)
         ),
     )
@@ -133,7 +136,11 @@ fn article(role: &str, product: &Product, view: &LocaleView<'_>) -> String {
     } else {
         "a"
     };
-    format!("{a} {role} of {}{}", product.name, view.for_whom())
+    format!(
+        "{a} {role} of {}{}",
+        product.name,
+        LocaleView::for_whom(view.hosts_locale)
+    )
 }
 
 /// What the host is instead, when the spec knows it: the product's server for
@@ -160,13 +167,21 @@ fn why_not(
             ));
         }
     }
-    let elsewhere: Vec<String> = std::iter::once(None)
-        .chain(product.locales.keys().map(|k| Some(k.as_str())))
-        .filter(|l| *l != view.locale)
-        .filter(|l| {
-            product.accepts_host(host, fact.protocol, fact.direction, *l) == Acceptance::Current
-        })
-        .map(|l| l.unwrap_or("other locales'").to_string())
+    let current_in = |l: Option<&str>| {
+        product.accepts_host(host, fact.protocol, fact.direction, l) == Acceptance::Current
+    };
+    if view.hosts_locale.is_some() && current_in(None) {
+        return Some(format!(
+            "it is {}'s server for guides of other locales",
+            product.name
+        ));
+    }
+    let elsewhere: Vec<String> = product
+        .locales
+        .iter()
+        .filter(|(l, f)| f.hosts.is_some() && Some(l.as_str()) != view.locale)
+        .filter(|(l, _)| current_in(Some(l.as_str())))
+        .map(|(l, _)| l.clone())
         .collect();
     if !elsewhere.is_empty() {
         return Some(format!(
@@ -190,6 +205,26 @@ fn why_not(
         return Some(format!("it is a server of {}", join_and(&others)));
     }
     None
+}
+
+/// True when the host's own first label names a protocol (`imap.…`,
+/// `pop.…`, `smtp.…`) of the other direction than the one read for it:
+/// "imap.example.org (IN) / smtp.example.org (OUT)" read the wrong way round
+/// is likelier than a guide giving its IMAP server as the outgoing one.
+fn names_other_direction(host: &str, fact: &Fact) -> bool {
+    let label = host
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_ascii_lowercase();
+    let named = match label.as_str() {
+        "imap" | "pop" | "pop3" => Direction::Incoming,
+        "smtp" => Direction::Outgoing,
+        _ => return false,
+    };
+    let read = fact.direction.or(fact.protocol.map(Protocol::direction));
+    read.is_some_and(|d| d != named)
 }
 
 /// True when the host at `start` is the domain of an e-mail address

@@ -22,7 +22,7 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     let Some(right) = view.webmail.first() else {
         return;
     };
-    let whose = match view.locale {
+    let whose = match view.webmail_locale {
         Some(l) => format!("the webmail for {l} guides"),
         None => format!("the {} webmail", product.name),
     };
@@ -50,7 +50,7 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                     .webmail_locales(url)
                     .into_iter()
                     .flatten()
-                    .filter(|l| Some(*l) != view.locale)
+                    .filter(|l| Some(*l) != view.webmail_locale)
                     .map(str::to_string)
                     .collect();
                 let message = if of.is_empty() {
