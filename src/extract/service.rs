@@ -290,7 +290,8 @@ fn webmail(
                 && lex
                     .vocab
                     .webmail
-                    .is_match_in(passage.slice(0..range.start).vocab()));
+                    .is_match_in(passage.slice(0..range.start).vocab()))
+            || webmail_page(url);
         if context {
             out.push(fact(
                 Value::Webmail(url.to_string()),
@@ -330,7 +331,7 @@ fn link_webmail(
         let named = |text: &str| {
             !text.is_empty() && lex.vocab.webmail.is_match_in(lex.passage(text).vocab())
         };
-        if !(named(label) || named(before)) {
+        if !(named(label) || named(before) || webmail_page(url)) {
             continue;
         }
         // `[text](url)`: the target ends before the link's closing parenthesis.
@@ -338,6 +339,23 @@ fn link_webmail(
         let span = end.saturating_sub(url.len())..end;
         out.push(fact(Value::Webmail(url.to_string()), span, block, section));
     }
+}
+
+/// A URL that is a webmail wherever it is given: a `…/mail/` page of a site
+/// (`https://www.ovh.com/ca/fr/mail/`) or a `webmail…` host. Other mail
+/// hosts (`https://mail.example.com/`) need the webmail named near them.
+fn webmail_page(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.split_once("://").map(|(_, r)| r) else {
+        return false;
+    };
+    if rest.contains(['?', '#', ';']) {
+        return false;
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    host.starts_with("webmail")
+        || (segments.len() <= 3 && segments.last().is_some_and(|s| *s == "mail"))
 }
 
 /// `http://example.com/`: a URL naming a site and no page.
@@ -826,7 +844,7 @@ mod tests {
 
     #[test]
     fn webmail_in_link_targets() {
-        let text = "Ouvrez la [page du webmail](https://www.ovh.com/ca/fr/mail/){.external} puis connectez-vous.\n\nZaloguj się na [stronie Webmail](https://www.ovh.pl/mail/).\n\nLe webmail est décrit dans [ce guide](https://docs.ovh.com/fr/emails/webmail_roundcube/).\n\nVoir l'[offre](https://www.ovhcloud.com/fr/emails/email-pro/) et la [page mail](https://www.ovh.com/fr/mail/).\n\nAccédez au webmail [https://mail.ovh.net/de/](https://www.ovhcloud.com/de/mail/).\n";
+        let text = "Ouvrez la [page du webmail](https://www.ovh.com/ca/fr/mail/){.external} puis connectez-vous.\n\nZaloguj się na [stronie Webmail](https://www.ovh.pl/mail/).\n\nLe webmail est décrit dans [ce guide](https://docs.ovh.com/fr/emails/webmail_roundcube/).\n\nVoir l'[offre](https://www.ovhcloud.com/fr/emails/email-pro/) et la [page d'accueil](https://www.ovh.com/fr/).\n\nAccédez au webmail [https://mail.ovh.net/de/](https://www.ovhcloud.com/de/mail/).\n";
         assert_eq!(
             md(text),
             [
@@ -861,6 +879,11 @@ mod tests {
         // A mail site in a paragraph about something else is not the webmail.
         assert!(
             md("Ouvrez [Gmail](https://mail.google.com/) et cliquez sur Paramètres.\n").is_empty()
+        );
+        // A site's mail page is, wherever it is given.
+        assert_eq!(
+            md("### Logging in\n\nGo to the page <https://www.ovh.com/ca/en/mail/>.\n"),
+            [Value::Webmail("https://www.ovh.com/ca/en/mail/".into())]
         );
     }
 
