@@ -180,7 +180,7 @@ pub fn extract(
                 link_webmail(run, &block_links, index, section, lex, out);
                 mx(run, index, section, out);
                 srv_lines(run, index, section, out);
-                limits(run, Some(&here), index, section, lex, out);
+                limits(run, Some(&here), None, index, section, lex, out);
                 previous = Some((run, here));
             }
             BlockKind::Table(t) => {
@@ -188,8 +188,8 @@ pub fn extract(
                     if !cell.text.contains("v=spf") {
                         mx(cell, index, section, out);
                     }
-                    limits(cell, None, index, section, lex, out);
                 }
+                table_limits(t, index, section, lex, out);
                 zone_records(t, index, section, lex, out);
                 previous = None;
             }
@@ -643,10 +643,40 @@ fn whole_number(text: &str) -> Option<Range<usize>> {
     })
 }
 
-/// Sending rates, quota, attachment sizes and recipients, sentence by sentence.
+/// The limits of a table's cells. A body cell's number also reads the words
+/// of its row's first cell and of its column's header (`|Quota|5 Go|10 Go|`
+/// under `|Offre|MX Plan|E-mail Pro|`).
+fn table_limits(
+    t: &crate::guide::Table,
+    block: usize,
+    section: Option<usize>,
+    lex: Lexicon<'_>,
+    out: &mut Vec<Fact>,
+) {
+    for cell in &t.header {
+        limits(cell, None, None, block, section, lex, out);
+    }
+    for row in &t.rows {
+        for (column, cell) in row.iter().enumerate() {
+            if column == 0 || !sentences::has_digit(cell.text.as_bytes()) {
+                limits(cell, None, None, block, section, lex, out);
+                continue;
+            }
+            let header = t.header.get(column).map_or("", |h| h.text.as_str());
+            let label = format!("{header} {}", row[0].text);
+            let labels = lex.passage(&label);
+            limits(cell, None, Some(&labels), block, section, lex, out);
+        }
+    }
+}
+
+/// Sending rates, quota, attachment sizes and recipients, sentence by
+/// sentence; `labels` (a table cell's row and column labels) count as words
+/// of every sentence.
 fn limits(
     run: &TextRun,
     passage: Option<&Passage<'_>>,
+    labels: Option<&Passage<'_>>,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
@@ -671,6 +701,7 @@ fn limits(
             sentence_limits(
                 run,
                 &passage.slice(start..end),
+                labels,
                 start,
                 block,
                 section,
@@ -682,9 +713,11 @@ fn limits(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sentence_limits(
     run: &TextRun,
     sentence: &Passage<'_>,
+    labels: Option<&Passage<'_>>,
     sentence_start: usize,
     block: usize,
     section: Option<usize>,
@@ -697,6 +730,10 @@ fn sentence_limits(
     if numbers.is_empty() {
         return;
     }
+    // The sentence, or the cell's labels, hold the limit's words.
+    let words = |m: &crate::vocab::Matcher| {
+        m.is_match_in(sentence.vocab()) || labels.is_some_and(|l| m.is_match_in(l.vocab()))
+    };
     // Each sentence-wide word is looked up once, and only when a number's unit asks.
     let quota = std::cell::OnceCell::new();
     let attachment = std::cell::OnceCell::new();
@@ -720,27 +757,25 @@ fn sentence_limits(
             }
         } else if v.gigabytes.starts(after) {
             quota
-                .get_or_init(|| v.quota.is_match_in(sentence.vocab()))
+                .get_or_init(|| words(&v.quota))
                 .then_some(Limit::MailboxQuotaGb)
         } else if v.megabytes.starts(after) {
-            attachment
-                .get_or_init(|| v.attachment.is_match_in(sentence.vocab()))
-                .then(|| {
-                    // The webmail named after the number ("20 Mo avec le
-                    // webmail"), or before the sentence's first number ("in
-                    // OWA, attachments are limited to 35 MB").
-                    let before_first =
-                        || i == 0 && v.webmail.is_match_in(sentence.slice(0..r.start).vocab());
-                    if v.webmail.is_match_in(after_part.vocab()) || before_first() {
-                        Limit::AttachmentWebmailMb
-                    } else {
-                        Limit::AttachmentClientMb
-                    }
-                })
+            attachment.get_or_init(|| words(&v.attachment)).then(|| {
+                // The webmail named after the number ("20 Mo avec le
+                // webmail"), or before the sentence's first number ("in
+                // OWA, attachments are limited to 35 MB").
+                let before_first =
+                    || i == 0 && v.webmail.is_match_in(sentence.slice(0..r.start).vocab());
+                if v.webmail.is_match_in(after_part.vocab()) || before_first() {
+                    Limit::AttachmentWebmailMb
+                } else {
+                    Limit::AttachmentClientMb
+                }
+            })
         } else {
             let word = after.trim_start();
             let counted = word.starts_with(char::is_alphabetic) && after.len() > word.len();
-            (counted && *recipients.get_or_init(|| v.recipients.is_match_in(sentence.vocab())))
+            (counted && *recipients.get_or_init(|| words(&v.recipients)))
                 .then_some(Limit::RecipientsInCopy)
         };
         if let Some(limit) = limit {

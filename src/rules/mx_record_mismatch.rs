@@ -41,12 +41,13 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                     ctx.file,
                     fact.span.clone(),
                     format!(
-                        "`{host}` is an older MX record of {}; {records}",
-                        product.name
+                        "`{host}` is an older MX record of {}{}",
+                        product.name,
+                        LocaleView::for_whom(view.mx_locale)
                     ),
                 )
                 .label("older MX record")
-                .help(format!("give the current MX records: {records}"));
+                .help(records.clone());
                 f.severity = Severity::Warning;
                 f
             }
