@@ -1397,6 +1397,30 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_is_a_valid_spec() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("## The spec format").unwrap()..];
+        let start = section.find("```yaml\n").unwrap() + 8;
+        let yaml = &section[start..start + section[start..].find("```").unwrap()];
+        let spec = Spec::parse("README.md", yaml).unwrap();
+        let p = &spec.products[0];
+        assert_eq!(p.at(Some("fr-fr")).webmail, p.webmail.as_slice());
+        assert_eq!(
+            p.accepts_host("ssl0.ovh.net", Some(Protocol::Imap), None, Some("en-ca")),
+            Acceptance::Legacy
+        );
+        assert_eq!(p.accepts_mx("mx1.ovh.net", None), Acceptance::Legacy);
+        assert_eq!(
+            p.accepts_webmail("https://www.ovh.com/ca/fr/mail/", Some("fr-ca")),
+            Acceptance::Current
+        );
+        assert_eq!(
+            p.accepts_webmail("https://www.ovh.com/ca/fr/mail/", Some("en-ca")),
+            Acceptance::No
+        );
+    }
+
+    #[test]
     fn host_patterns() {
         assert!(host_matches("ex*.mail.ovh.net", "ex3.mail.ovh.net"));
         assert!(host_matches("ssl0.ovh.net", "SSL0.OVH.NET"));
