@@ -345,6 +345,9 @@ fn link_webmail(
 /// (`https://www.ovh.com/ca/fr/mail/`) or a `webmail…` host. Other mail
 /// hosts (`https://mail.example.com/`) need the webmail named near them.
 fn webmail_page(url: &str) -> bool {
+    if !url.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("http")) {
+        return false;
+    }
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower.split_once("://").map(|(_, r)| r) else {
         return false;
@@ -370,6 +373,10 @@ fn bare_site(url: &str) -> bool {
 /// whose last path segment is `mail` (`https://www.ovh.com/ca/fr/mail/`).
 /// Guides about the webmail, offer pages and sign-in links are not.
 fn webmail_shaped(url: &str) -> bool {
+    // Most links are a guide's own (`/pages/…`, `#anchor`): no allocation for them.
+    if !url.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("http")) {
+        return false;
+    }
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower
         .strip_prefix("https://")
@@ -552,10 +559,18 @@ fn zone_records(
             || t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("mx "))
                 && t[3..].trim().bytes().all(|b| b.is_ascii_digit())
     };
-    let port_column = t
-        .header
+    let srv = t
+        .rows
         .iter()
-        .position(|h| lex.vocab.port.is_match_in(lex.passage(&h.text).vocab()));
+        .flatten()
+        .any(|c| memchr::memmem::find(c.text.as_bytes(), b"._tcp").is_some());
+    let port_column = if srv {
+        t.header
+            .iter()
+            .position(|h| lex.vocab.port.is_match_in(lex.passage(&h.text).vocab()))
+    } else {
+        None
+    };
     for row in &t.rows {
         if row.iter().any(is_mx_type) && !row.iter().any(|c| c.text.contains("v=spf")) {
             for cell in row {
@@ -575,6 +590,9 @@ fn zone_records(
                     ));
                 }
             }
+        }
+        if !srv {
+            continue;
         }
         let Some((service_cell, service)) = row.iter().find_map(|c| {
             SRV_SERVICE
@@ -607,6 +625,9 @@ fn zone_records(
                 out,
             );
         }
+    }
+    if !srv {
+        return;
     }
     // A key/value table describing one record: `Sous domaine | _autodiscover._tcp`, `Port | 443`.
     let pairs = t.rows.iter().filter(|r| r.len() == 2);
@@ -658,15 +679,31 @@ fn table_limits(
     }
     for row in &t.rows {
         for (column, cell) in row.iter().enumerate() {
-            if column == 0 || !sentences::has_digit(cell.text.as_bytes()) {
-                limits(cell, None, None, block, section, lex, out);
-                continue;
-            }
-            let header = t.header.get(column).map_or("", |h| h.text.as_str());
-            let label = format!("{header} {}", row[0].text);
-            let labels = lex.passage(&label);
-            limits(cell, None, Some(&labels), block, section, lex, out);
+            let labels = (column > 0).then(|| Labels {
+                header: t.header.get(column).map_or("", |h| h.text.as_str()),
+                row: row[0].text.as_str(),
+                surveyed: std::cell::OnceCell::new(),
+            });
+            limits(cell, None, labels.as_ref(), block, section, lex, out);
         }
+    }
+}
+
+/// A table cell's labels: its column's header and its row's first cell,
+/// joined only when a number's unit asks for the limit's words.
+struct Labels<'t> {
+    header: &'t str,
+    row: &'t str,
+    surveyed: std::cell::OnceCell<String>,
+}
+
+impl Labels<'_> {
+    /// Whether the labels hold one of `m`'s words.
+    fn has(&self, m: &crate::vocab::Matcher, lex: Lexicon<'_>) -> bool {
+        let text = self
+            .surveyed
+            .get_or_init(|| format!("{} {}", self.header, self.row));
+        m.is_match_in(lex.passage(text).vocab())
     }
 }
 
@@ -676,7 +713,7 @@ fn table_limits(
 fn limits(
     run: &TextRun,
     passage: Option<&Passage<'_>>,
-    labels: Option<&Passage<'_>>,
+    labels: Option<&Labels<'_>>,
     block: usize,
     section: Option<usize>,
     lex: Lexicon<'_>,
@@ -717,7 +754,7 @@ fn limits(
 fn sentence_limits(
     run: &TextRun,
     sentence: &Passage<'_>,
-    labels: Option<&Passage<'_>>,
+    labels: Option<&Labels<'_>>,
     sentence_start: usize,
     block: usize,
     section: Option<usize>,
@@ -732,7 +769,7 @@ fn sentence_limits(
     }
     // The sentence, or the cell's labels, hold the limit's words.
     let words = |m: &crate::vocab::Matcher| {
-        m.is_match_in(sentence.vocab()) || labels.is_some_and(|l| m.is_match_in(l.vocab()))
+        m.is_match_in(sentence.vocab()) || labels.is_some_and(|l| l.has(m, lex))
     };
     // Each sentence-wide word is looked up once, and only when a number's unit asks.
     let quota = std::cell::OnceCell::new();
