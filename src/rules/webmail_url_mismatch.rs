@@ -53,7 +53,21 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
                     .filter(|l| Some(*l) != view.webmail_locale)
                     .map(str::to_string)
                     .collect();
-                let message = if of.is_empty() {
+                let other_products: Vec<String> = ctx
+                    .spec
+                    .into_iter()
+                    .flat_map(|s| &s.products)
+                    .filter(|p| p.id != product.id)
+                    .filter(|p| p.accepts_webmail(url, ctx.locale) == Acceptance::Current)
+                    .map(|p| p.name.clone())
+                    .collect();
+                let message = if of.is_empty() && !other_products.is_empty() {
+                    format!(
+                        "`{url}` is the webmail of {}, not {}; {whose} is `{right}`",
+                        join_and(&other_products),
+                        product.name
+                    )
+                } else if of.is_empty() {
                     format!("this guide gives `{url}` as the webmail, but {whose} is `{right}`")
                 } else {
                     format!(
