@@ -1078,12 +1078,21 @@ fn write_section(out: &mut String, rng: &mut Rng, page: &mut Page<'_>, sec: Sec)
     }
 }
 
-/// The MX Plan webmail address (the old one where that mistake is planted).
+/// The MX Plan webmail address of the guide's country site (the old one
+/// where that mistake is planted).
 fn webmail(out: &mut String, page: &Page<'_>) {
     let url = if page.mistake(Mistake::OldWebmail) {
         "http://webmail.ovh.net/"
     } else {
-        "https://www.ovh.com/fr/mail/"
+        match page.locale {
+            "en-gb" => "https://www.ovh.co.uk/mail/",
+            "de-de" => "https://www.ovh.de/mail/",
+            "es-es" => "https://www.ovh.es/mail/",
+            "it-it" => "https://www.ovh.it/mail/",
+            "pl-pl" => "https://www.ovh.pl/mail/",
+            "pt-pt" => "https://www.ovh.pt/mail/",
+            _ => "https://www.ovh.com/fr/mail/",
+        }
     };
     if page.fr {
         let _ = writeln!(
@@ -1490,9 +1499,9 @@ fn write_export(out: &mut String, own: &mut Rng, page: &Page<'_>) {
             }
         }
         if fr {
-            out.push_str("Champs MX\n\nmx1.ovh.net anti-spam\nmx3.ovh.net anti-spam et antivirus\n\nLimites : 200 e-mails par heure et par compte, 300 par heure et par IP.\n\n");
+            out.push_str("Champs MX\n\nmx1.mail.ovh.net anti-spam et antivirus\nmx3.mail.ovh.net anti-spam et antivirus\n\nLimites : 200 e-mails par heure et par compte, 300 par heure et par IP.\n\n");
         } else {
-            out.push_str("MX fields\n\nmx1.ovh.net anti-spam\nmx3.ovh.net anti-spam and antivirus\n\nLimits: 200 e-mails per hour per account, 300 per hour per IP.\n\n");
+            out.push_str("MX fields\n\nmx1.mail.ovh.net anti-spam and antivirus\nmx3.mail.ovh.net anti-spam and antivirus\n\nLimits: 200 e-mails per hour per account, 300 per hour per IP.\n\n");
         }
     }
 }

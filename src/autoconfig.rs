@@ -40,8 +40,9 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
     }
     let webmail = children(root, "webMail")
         .flat_map(|w| children(w, "loginPage"))
-        .find_map(|l| l.attribute("url"))
-        .map(str::to_string);
+        .filter_map(|l| l.attribute("url"))
+        .map(str::to_string)
+        .collect::<Vec<String>>();
     let mut products = Vec::new();
     for provider in children(root, "emailProvider") {
         let id = provider.attribute("id").unwrap_or("autoconfig").to_string();
@@ -122,6 +123,8 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
             recommended: None,
             webmail: webmail.clone(),
             mx: Vec::new(),
+            legacy: Default::default(),
+            locales: BTreeMap::new(),
             limits: BTreeMap::new(),
         });
     }
@@ -213,7 +216,7 @@ mod tests {
             a.protocols[&Protocol::Smtp].authentication,
             Some(Authentication::Required)
         );
-        assert_eq!(a.webmail.as_deref(), Some("https://www.ovh.com/fr/mail/"));
+        assert_eq!(a.webmail, ["https://www.ovh.com/fr/mail/"]);
     }
 
     #[test]

@@ -69,6 +69,13 @@ enum SpecCommand {
     Infer {
         /// Files, directories (walked recursively) and quoted glob patterns. Default: `.`.
         paths: Vec<String>,
+        /// The spec whose products' `match` rules attribute guides to products
+        /// (default: the embedded spec): one draft product per spec product.
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// Every guide votes for one product, whatever its `match` rules say.
+        #[arg(long, conflicts_with = "spec")]
+        single_product: bool,
     },
 }
 
@@ -164,8 +171,13 @@ pub fn main() -> i32 {
         Some(Command::Rule { code, rules }) => show_rule(&code, &rules),
         Some(Command::Check(args)) => check(args),
         Some(Command::Spec {
-            command: SpecCommand::Infer { paths },
-        }) => infer(paths),
+            command:
+                SpecCommand::Infer {
+                    paths,
+                    spec,
+                    single_product,
+                },
+        }) => infer(paths, spec, single_product),
         Some(Command::Facts { paths }) => facts(paths),
         None => check(cli.check),
     }
@@ -393,8 +405,27 @@ fn report_data_error(e: &DataError) -> i32 {
     EXIT_FAILURE
 }
 
-fn infer(paths: Vec<String>) -> i32 {
-    let engine = match Engine::new(None) {
+fn infer(paths: Vec<String>, spec: Option<PathBuf>, single_product: bool) -> i32 {
+    let spec = if single_product {
+        None
+    } else {
+        let loaded = match &spec {
+            Some(path) => {
+                let name = path.to_string_lossy();
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        DataError::new(&name, "", None, format!("cannot read the spec: {e}"))
+                    })
+                    .and_then(|text| Spec::load(&name, &text))
+            }
+            None => Spec::embedded(),
+        };
+        match loaded {
+            Ok(spec) => Some(spec),
+            Err(e) => return report_data_error(&e),
+        }
+    };
+    let engine = match Engine::new(spec.clone()) {
         Ok(engine) => engine,
         Err(e) => return report_data_error(&e),
     };
@@ -411,7 +442,7 @@ fn infer(paths: Vec<String>) -> i32 {
         }
     };
     let summaries = engine.summarize(&files);
-    print(&crate::corpus::consistency::infer_spec(&summaries))
+    print(&crate::corpus::infer::infer_spec(&summaries, spec.as_ref()))
 }
 
 fn facts(paths: Vec<String>) -> i32 {

@@ -420,6 +420,7 @@ impl Engine {
         product: Option<usize>,
     ) -> (Vec<Finding>, Vec<declarative::SpellingUse>) {
         let mut findings = front_matter_findings(index, guide);
+        let layout = corpus::layout::layout(Path::new(path), guide.front_matter_str("lang"));
         let ctx = GuideContext {
             file: index,
             path,
@@ -430,6 +431,7 @@ impl Engine {
             spec: self.spec.as_ref(),
             product: self.spec.as_ref().and_then(|s| s.products.get(product?)),
             protocols: &self.protocols,
+            locale: layout.locale.as_deref(),
         };
         rules::check_guide(&ctx, &mut findings);
         let spellings = self.declarative.check_guide(&ctx, &mut findings);

@@ -379,16 +379,76 @@ pub struct ProtocolSpec {
     pub authentication: Option<Authentication>,
 }
 
-/// Host names offered for each direction.
+/// Host names offered, by direction and by protocol.
+///
+/// The servers of a protocol are those of its direction (`incoming` for IMAP
+/// and POP3, `outgoing` for SMTP) and those listed under the protocol itself:
+/// `incoming: [ssl0.ovh.net]` with `pop3: [pop.mail.ovh.net]` offers both for
+/// POP3, and only `ssl0.ovh.net` for IMAP unless `imap` lists more.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hosts {
-    /// Incoming servers.
-    #[serde(default)]
+    /// Servers of every incoming protocol (IMAP, POP3).
+    #[serde(default, deserialize_with = "flat_list")]
     pub incoming: Vec<String>,
-    /// Outgoing servers.
-    #[serde(default)]
+    /// Servers of the outgoing protocol (SMTP).
+    #[serde(default, deserialize_with = "flat_list")]
     pub outgoing: Vec<String>,
+    /// IMAP's own servers.
+    #[serde(default, deserialize_with = "flat_list")]
+    pub imap: Vec<String>,
+    /// POP3's own servers.
+    #[serde(default, deserialize_with = "flat_list")]
+    pub pop3: Vec<String>,
+    /// SMTP's own servers.
+    #[serde(default, deserialize_with = "flat_list")]
+    pub smtp: Vec<String>,
+}
+
+impl Hosts {
+    /// The servers offered for a fact about `protocol` and `direction`: the
+    /// protocol's (its direction's and its own), else the direction's (every
+    /// protocol of it), else all of them. Each host once, in spec order.
+    pub fn offered(&self, protocol: Option<Protocol>, direction: Option<Direction>) -> Vec<&str> {
+        let lists: Vec<&Vec<String>> = match (protocol, direction) {
+            (Some(p), _) => {
+                let own = match p {
+                    Protocol::Imap => &self.imap,
+                    Protocol::Pop3 => &self.pop3,
+                    Protocol::Smtp => &self.smtp,
+                };
+                vec![self.of_direction(p.direction()), own]
+            }
+            (None, Some(Direction::Incoming)) => vec![&self.incoming, &self.imap, &self.pop3],
+            (None, Some(Direction::Outgoing)) => vec![&self.outgoing, &self.smtp],
+            (None, None) => vec![
+                &self.incoming,
+                &self.outgoing,
+                &self.imap,
+                &self.pop3,
+                &self.smtp,
+            ],
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for h in lists.into_iter().flatten() {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(h)) {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    fn of_direction(&self, direction: Direction) -> &Vec<String> {
+        match direction {
+            Direction::Incoming => &self.incoming,
+            Direction::Outgoing => &self.outgoing,
+        }
+    }
+
+    /// True when no host is listed.
+    pub fn is_empty(&self) -> bool {
+        self.offered(None, None).is_empty()
+    }
 }
 
 /// How guides are attributed to a product.
@@ -406,15 +466,168 @@ pub struct ProductMatch {
     pub front_matter: BTreeMap<String, String>,
 }
 
-/// An MX record of a product.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An MX record of a product: `{ host: mx1.mail.ovh.net, filtering: … }`, or
+/// the host alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MxRecord {
-    /// The MX host.
+    /// The MX host (`*` matches any run of characters).
     pub host: String,
     /// What filtering it applies.
-    #[serde(default)]
     pub filtering: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMx {
+    host: String,
+    #[serde(default)]
+    filtering: Option<String>,
+}
+
+/// One entry of a list in the spec: a value, or a list of them (a YAML
+/// anchor's list reused inside another list), flattened on reading.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Nested<T> {
+    One(T),
+    Many(Vec<Nested<T>>),
+}
+
+impl<T> Nested<T> {
+    fn flatten_into(self, out: &mut Vec<T>) {
+        match self {
+            Nested::One(v) => out.push(v),
+            Nested::Many(items) => items.into_iter().for_each(|i| i.flatten_into(out)),
+        }
+    }
+}
+
+/// A list of strings written as one string, a list, or lists of lists.
+fn flat_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let mut out = Vec::new();
+    Nested::<String>::deserialize(d)?.flatten_into(&mut out);
+    Ok(out)
+}
+
+/// [`flat_list`] for an optional field.
+fn flat_list_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    flat_list(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MxItem {
+    Host(String),
+    Record(RawMx),
+}
+
+/// MX records written as hosts or `{ host, filtering }` maps, possibly nested.
+fn mx_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<MxRecord>, D::Error> {
+    let mut items = Vec::new();
+    Nested::<MxItem>::deserialize(d)?.flatten_into(&mut items);
+    Ok(items
+        .into_iter()
+        .map(|i| match i {
+            MxItem::Host(host) => MxRecord {
+                host,
+                filtering: None,
+            },
+            MxItem::Record(r) => MxRecord {
+                host: r.host,
+                filtering: r.filtering,
+            },
+        })
+        .collect())
+}
+
+/// [`mx_list`] for an optional field.
+fn mx_list_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<MxRecord>>, D::Error> {
+    mx_list(d).map(Some)
+}
+
+/// Values a product still accepts but no longer gives: guides stating them
+/// get a warning naming the current value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Legacy {
+    /// Former servers.
+    #[serde(default)]
+    pub hosts: Option<Hosts>,
+    /// Former webmail addresses.
+    #[serde(default, deserialize_with = "flat_list_opt")]
+    pub webmail: Option<Vec<String>>,
+    /// Former MX records.
+    #[serde(default, deserialize_with = "mx_list_opt")]
+    pub mx: Option<Vec<MxRecord>>,
+}
+
+/// The facts of a product that differ for the guides of some locales (the
+/// webmail of each country site, Canada's own servers). Each field left out
+/// keeps the product's value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleFacts {
+    /// The servers for these locales.
+    #[serde(default)]
+    pub hosts: Option<Hosts>,
+    /// The webmail addresses for these locales.
+    #[serde(default, deserialize_with = "flat_list_opt")]
+    pub webmail: Option<Vec<String>>,
+    /// The MX records for these locales.
+    #[serde(default, deserialize_with = "mx_list_opt")]
+    pub mx: Option<Vec<MxRecord>>,
+    /// The legacy values for these locales (each field replaces the product's).
+    #[serde(default)]
+    pub legacy: Legacy,
+}
+
+impl LocaleFacts {
+    /// The names of the fields this entry sets.
+    fn fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let set = [
+            ("hosts", self.hosts.is_some()),
+            ("webmail", self.webmail.is_some()),
+            ("mx", self.mx.is_some()),
+            ("legacy.hosts", self.legacy.hosts.is_some()),
+            ("legacy.webmail", self.legacy.webmail.is_some()),
+            ("legacy.mx", self.legacy.mx.is_some()),
+        ];
+        for (name, is_set) in set {
+            if is_set {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// Adds the fields of `other`, which sets none of this entry's.
+    fn merge(&mut self, other: &LocaleFacts) {
+        fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        }
+        take(&mut self.hosts, &other.hosts);
+        take(&mut self.webmail, &other.webmail);
+        take(&mut self.mx, &other.mx);
+        take(&mut self.legacy.hosts, &other.legacy.hosts);
+        take(&mut self.legacy.webmail, &other.legacy.webmail);
+        take(&mut self.legacy.mx, &other.legacy.mx);
+    }
+}
+
+/// Whether a product accepts a value a guide gives (see [`Product::accepts_host`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// A value the product gives today for the guide's locale.
+    Current,
+    /// A value the spec marks as legacy: still accepted, no longer given.
+    Legacy,
+    /// A value the product does not offer for the guide's locale.
+    No,
+    /// The product states no value of this kind: nothing to compare with.
+    Unspecified,
 }
 
 /// One product of the spec.
@@ -428,7 +641,7 @@ pub struct Product {
     /// How guides are attributed to it.
     #[serde(default, rename = "match")]
     pub matches: ProductMatch,
-    /// Its servers.
+    /// Its servers, for guides of every locale that `locales` does not override.
     #[serde(default)]
     pub hosts: Hosts,
     /// Its protocols.
@@ -437,15 +650,117 @@ pub struct Product {
     /// The protocol guides should recommend.
     #[serde(default)]
     pub recommended: Option<Protocol>,
-    /// The webmail URL.
-    #[serde(default)]
-    pub webmail: Option<String>,
-    /// MX records.
-    #[serde(default)]
+    /// The webmail addresses (the first is the one messages suggest), for
+    /// guides without a locale or of a locale `locales` does not override.
+    #[serde(default, deserialize_with = "flat_list")]
+    pub webmail: Vec<String>,
+    /// MX records, likewise.
+    #[serde(default, deserialize_with = "mx_list")]
     pub mx: Vec<MxRecord>,
+    /// Values still accepted but no longer given (warnings).
+    #[serde(default)]
+    pub legacy: Legacy,
+    /// Facts that differ by the guide's locale. In the file a key may name
+    /// several locales (`"fr-ca, en-ca"`); once parsed, there is one entry per
+    /// locale (lowercase), holding every field the file sets for it.
+    #[serde(default)]
+    pub locales: BTreeMap<String, LocaleFacts>,
     /// Stated limits (name → value).
     #[serde(default)]
     pub limits: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A product's facts as they apply to the guides of one locale.
+#[derive(Debug, Clone, Copy)]
+pub struct LocaleView<'a> {
+    /// The product.
+    pub product: &'a Product,
+    /// The locale, when the product has facts of its own for it.
+    pub locale: Option<&'a str>,
+    /// The locale when the servers are its own (not the product's).
+    pub hosts_locale: Option<&'a str>,
+    /// The locale when the webmail addresses are its own.
+    pub webmail_locale: Option<&'a str>,
+    /// The locale when the MX records are its own.
+    pub mx_locale: Option<&'a str>,
+    /// The servers.
+    pub hosts: &'a Hosts,
+    /// The webmail addresses, the preferred one first.
+    pub webmail: &'a [String],
+    /// The MX records.
+    pub mx: &'a [MxRecord],
+    /// Former servers.
+    pub legacy_hosts: Option<&'a Hosts>,
+    /// Former webmail addresses.
+    pub legacy_webmail: &'a [String],
+    /// Former MX records.
+    pub legacy_mx: &'a [MxRecord],
+}
+
+impl<'a> LocaleView<'a> {
+    /// Whether these facts accept `host` as the server of `protocol` /
+    /// `direction` (see [`Product::accepts_host`]).
+    pub fn accepts_host(
+        &self,
+        host: &str,
+        protocol: Option<Protocol>,
+        direction: Option<Direction>,
+    ) -> Acceptance {
+        let current = self.hosts.offered(protocol, direction);
+        let legacy = self
+            .legacy_hosts
+            .map(|h| h.offered(protocol, direction))
+            .unwrap_or_default();
+        accept(&current, &legacy, |p| host_matches(p, host))
+    }
+
+    /// Whether these facts accept `url` as the webmail.
+    pub fn accepts_webmail(&self, url: &str) -> Acceptance {
+        let current: Vec<&str> = self.webmail.iter().map(String::as_str).collect();
+        let legacy: Vec<&str> = self.legacy_webmail.iter().map(String::as_str).collect();
+        accept(&current, &legacy, |p| webmail_matches(p, url))
+    }
+
+    /// Whether these facts accept `host` as an MX record.
+    pub fn accepts_mx(&self, host: &str) -> Acceptance {
+        let current: Vec<&str> = self.mx.iter().map(|m| m.host.as_str()).collect();
+        let legacy: Vec<&str> = self.legacy_mx.iter().map(|m| m.host.as_str()).collect();
+        accept(&current, &legacy, |p| {
+            host_matches(p, host.trim_end_matches('.'))
+        })
+    }
+
+    /// " for fr-ca guides" when `locale` is set, else "" (for messages:
+    /// pass [`LocaleView::hosts_locale`] or its siblings).
+    pub fn for_whom(locale: Option<&str>) -> String {
+        locale
+            .map(|l| format!(" for {l} guides"))
+            .unwrap_or_default()
+    }
+}
+
+/// A value's acceptance, given the current and legacy patterns and whether a
+/// pattern matches it. A legacy value written without `*` wins over a current
+/// pattern that also matches it (`ex.mail.ovh.net` legacy, `ex*.mail.ovh.net`
+/// current).
+fn accept(current: &[&str], legacy: &[&str], matches: impl Fn(&str) -> bool) -> Acceptance {
+    if current.is_empty() && legacy.is_empty() {
+        return Acceptance::Unspecified;
+    }
+    let literal = |list: &[&str]| list.iter().any(|p| !p.contains('*') && matches(p));
+    if literal(current) {
+        Acceptance::Current
+    } else if literal(legacy) {
+        Acceptance::Legacy
+    } else if current.iter().any(|p| matches(p)) {
+        Acceptance::Current
+    } else if legacy.iter().any(|p| matches(p)) {
+        Acceptance::Legacy
+    } else if current.is_empty() {
+        Acceptance::Unspecified
+    } else {
+        Acceptance::No
+    }
 }
 
 impl Product {
@@ -457,20 +772,114 @@ impl Product {
             .unwrap_or(&[])
     }
 
-    /// The hosts offered for `direction` (all hosts when `None`).
-    pub fn hosts(&self, direction: Option<Direction>) -> Vec<&str> {
-        let h = &self.hosts;
-        let list: Vec<&String> = match direction {
-            Some(Direction::Incoming) => h.incoming.iter().collect(),
-            Some(Direction::Outgoing) => h.outgoing.iter().collect(),
-            None => h.incoming.iter().chain(&h.outgoing).collect(),
+    /// The product's facts for the guides of `locale` (`fr-ca`; `None` for a
+    /// guide without a locale): the locale's own where `locales` sets them,
+    /// else the product's.
+    pub fn at(&self, locale: Option<&str>) -> LocaleView<'_> {
+        let own = locale.and_then(|l| {
+            let key = normalize_locale(l);
+            self.locales.get_key_value(key.as_str())
+        });
+        let (key, facts) = match own {
+            Some((k, f)) => (Some(k.as_str()), Some(f)),
+            None => (None, None),
         };
-        list.into_iter().map(String::as_str).collect()
+        let legacy = facts.map(|f| &f.legacy);
+        let own = |set: bool| if set { key } else { None };
+        LocaleView {
+            product: self,
+            locale: key,
+            hosts_locale: own(facts.is_some_and(|f| f.hosts.is_some())),
+            webmail_locale: own(facts.is_some_and(|f| f.webmail.is_some())),
+            mx_locale: own(facts.is_some_and(|f| f.mx.is_some())),
+            hosts: facts.and_then(|f| f.hosts.as_ref()).unwrap_or(&self.hosts),
+            webmail: facts
+                .and_then(|f| f.webmail.as_deref())
+                .unwrap_or(&self.webmail),
+            mx: facts.and_then(|f| f.mx.as_deref()).unwrap_or(&self.mx),
+            legacy_hosts: legacy
+                .and_then(|l| l.hosts.as_ref())
+                .or(self.legacy.hosts.as_ref()),
+            legacy_webmail: legacy
+                .and_then(|l| l.webmail.as_deref())
+                .or(self.legacy.webmail.as_deref())
+                .unwrap_or(&[]),
+            legacy_mx: legacy
+                .and_then(|l| l.mx.as_deref())
+                .or(self.legacy.mx.as_deref())
+                .unwrap_or(&[]),
+        }
     }
 
-    /// True when `host` is one of the product's hosts for `direction`.
+    /// Whether the product accepts `host` as the server of `protocol` (or of
+    /// `direction`, when the protocol is unknown; of any kind when both are)
+    /// in a guide of `locale`: [`Acceptance::Current`] for a server the product
+    /// gives today for that locale, [`Acceptance::Legacy`] for a former one,
+    /// [`Acceptance::No`] for any other, [`Acceptance::Unspecified`] when the
+    /// spec lists no server for it. A placeholder host (`pro*.mail.ovh.net`,
+    /// see [`host_matches`]) is accepted when some server number makes it one
+    /// of the listed hosts.
+    ///
+    /// Translation drift uses it so that two locales giving different servers,
+    /// each right for its own locale (Canada's `imap.mail.ovh.ca`, Spain's
+    /// `ssl0.ovh.net`), are not reported as drift.
+    pub fn accepts_host(
+        &self,
+        host: &str,
+        protocol: Option<Protocol>,
+        direction: Option<Direction>,
+        locale: Option<&str>,
+    ) -> Acceptance {
+        self.at(locale).accepts_host(host, protocol, direction)
+    }
+
+    /// Whether the product accepts `url` as the webmail of a guide of
+    /// `locale` (scheme, case and a trailing `/` aside), like [`Product::accepts_host`].
+    pub fn accepts_webmail(&self, url: &str, locale: Option<&str>) -> Acceptance {
+        self.at(locale).accepts_webmail(url)
+    }
+
+    /// Whether the product accepts `host` (a trailing `.` aside) as an MX
+    /// record in a guide of `locale`, like [`Product::accepts_host`].
+    pub fn accepts_mx(&self, host: &str, locale: Option<&str>) -> Acceptance {
+        self.at(locale).accepts_mx(host)
+    }
+
+    /// The locales whose current webmail addresses include `url` (the
+    /// product-wide ones as `None`).
+    pub fn webmail_locales(&self, url: &str) -> Vec<Option<&str>> {
+        let mut out = Vec::new();
+        if self.webmail.iter().any(|w| webmail_matches(w, url)) {
+            out.push(None);
+        }
+        for (locale, facts) in &self.locales {
+            if facts
+                .webmail
+                .iter()
+                .flatten()
+                .any(|w| webmail_matches(w, url))
+            {
+                out.push(Some(locale.as_str()));
+            }
+        }
+        out
+    }
+
+    /// The hosts offered for `direction` (all hosts when `None`) to guides
+    /// without a locale.
+    pub fn hosts(&self, direction: Option<Direction>) -> Vec<&str> {
+        self.hosts.offered(None, direction)
+    }
+
+    /// True when `host` is one of the product's current hosts for
+    /// `direction`, for guides without a locale.
     pub fn offers_host(&self, host: &str, direction: Option<Direction>) -> bool {
-        self.hosts(direction).iter().any(|h| host_matches(h, host))
+        self.accepts_host(host, None, direction, None) == Acceptance::Current
+    }
+
+    /// The words naming the product in text: its name and its `match.title` words.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.matches.title.iter().map(String::as_str))
     }
 
     /// "IMAP on 993 (SSL) and 143 (without SSL)".
@@ -494,6 +903,20 @@ impl Product {
     }
 }
 
+/// A locale as the spec keys it: lowercase, `-` between its parts.
+pub fn normalize_locale(locale: &str) -> String {
+    locale.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+/// `fr-ca`, `en-asia`: two letters, then parts of two to four letters.
+fn looks_like_locale(s: &str) -> bool {
+    let mut parts = s.split('-');
+    parts
+        .next()
+        .is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts.all(|p| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
 /// Joins `a, b and c`.
 pub fn join_and(parts: &[String]) -> String {
     match parts {
@@ -503,19 +926,20 @@ pub fn join_and(parts: &[String]) -> String {
     }
 }
 
-/// Case-insensitive host comparison where `*` in `pattern` matches any run of characters.
-pub fn host_matches(pattern: &str, host: &str) -> bool {
+/// `pattern` matches `text`, case-insensitively, where `*` in `pattern`
+/// matches any run of characters.
+fn glob_matches(pattern: &str, text: &str) -> bool {
     let pattern = pattern.to_ascii_lowercase();
-    let host = host.to_ascii_lowercase();
+    let text = text.to_ascii_lowercase();
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
-        return pattern == host;
+        return pattern == text;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !host.starts_with(first) || !host.ends_with(last) || host.len() < first.len() + last.len() {
+    if !text.starts_with(first) || !text.ends_with(last) || text.len() < first.len() + last.len() {
         return false;
     }
-    let mut rest = &host[first.len()..host.len() - last.len()];
+    let mut rest = &text[first.len()..text.len() - last.len()];
     for mid in &parts[1..parts.len() - 1] {
         match rest.find(mid) {
             Some(i) => rest = &rest[i + mid.len()..],
@@ -523,6 +947,68 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
         }
     }
     true
+}
+
+/// True when `host`, a placeholder whose each `*` stands for a server number
+/// (one or more digits), can be the literal host `literal`.
+fn placeholder_fits(host: &str, literal: &str) -> bool {
+    fn fits(h: &[u8], l: &[u8]) -> bool {
+        match h.split_first() {
+            None => l.is_empty(),
+            Some((b'*', rest)) => {
+                let digits = l.iter().take_while(|b| b.is_ascii_digit()).count();
+                (1..=digits).any(|n| fits(rest, &l[n..]))
+            }
+            Some((c, rest)) => l
+                .split_first()
+                .is_some_and(|(d, l_rest)| c.eq_ignore_ascii_case(d) && fits(rest, l_rest)),
+        }
+    }
+    fits(host.as_bytes(), literal.as_bytes())
+}
+
+/// Case-insensitive host comparison where `*` in `pattern` matches any run of
+/// characters (`ex*.mail.ovh.net`).
+///
+/// A `host` holding `*` is a placeholder a guide writes for "your server's
+/// number" (`pro**X**.mail.ovh.net`, `ex?.mail.ovh.net`, read as
+/// `pro*.mail.ovh.net`): it matches when replacing each `*` with a server
+/// number gives a host the pattern matches. It never matches a host without
+/// a number there: `pro*.mail.ovh.net` is not `pro.mail.ovh.net`, nor
+/// `ssl0.ovh.net`.
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    if !host.contains('*') {
+        return glob_matches(pattern, host);
+    }
+    if !pattern.contains('*') {
+        return placeholder_fits(host, pattern);
+    }
+    // Both are patterns: a server number stands for the placeholder (a
+    // pattern's `*` matches any number alike).
+    glob_matches(pattern, &host.replace('*', "1"))
+}
+
+/// A webmail URL as compared: lowercase, without its scheme or a trailing `/`.
+pub fn normalize_webmail(url: &str) -> String {
+    let url = url.trim().to_ascii_lowercase();
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(&url);
+    url.trim_end_matches('/').to_string()
+}
+
+/// Whether the webmail `url` matches the spec's `pattern`: compared without
+/// scheme, case or trailing `/`; `*` matches any run of characters, and a
+/// pattern ending in `/*` also matches the bare site (`https://ex*.mail.ovh.net/*`
+/// matches `https://ex2.mail.ovh.net` and `…/owa`).
+pub fn webmail_matches(pattern: &str, url: &str) -> bool {
+    let pattern = normalize_webmail(pattern);
+    let url = normalize_webmail(url);
+    glob_matches(&pattern, &url)
+        || pattern
+            .strip_suffix("/*")
+            .is_some_and(|site| glob_matches(site, &url))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -555,15 +1041,16 @@ impl Spec {
                 "the spec lists no products",
             ));
         }
-        for product in &raw.products {
+        let mut products = raw.products;
+        for product in &mut products {
+            let at_product = || text.find(&format!("id: {}", product.id));
             for (protocol, spec) in &product.protocols {
                 for port in &spec.ports {
                     if port.port == 0 {
-                        let offset = text.find(&product.id);
                         return Err(DataError::new(
                             file,
                             text,
-                            offset,
+                            at_product(),
                             format!(
                                 "product `{}`: port 0 is not a port ({protocol})",
                                 product.id
@@ -572,10 +1059,17 @@ impl Spec {
                     }
                 }
             }
+            product.locales = split_locales(&product.locales).map_err(|(key, message)| {
+                let offset = text.find(&key).or_else(at_product);
+                DataError::new(
+                    file,
+                    text,
+                    offset,
+                    format!("product `{}`: {message}", product.id),
+                )
+            })?;
         }
-        Ok(Spec {
-            products: raw.products,
-        })
+        Ok(Spec { products })
     }
 
     /// Loads a spec in either format: a Thunderbird autoconfig file
@@ -660,6 +1154,54 @@ fn yaml_has(value: &serde_yaml::Value, wanted: &str) -> bool {
     }
 }
 
+/// The per-locale facts of a spec file, one entry per locale: a key naming
+/// several locales (`"fr-ca, en-ca"`) gives its fields to each; a locale may
+/// appear under several keys as long as no field is set twice for it.
+/// Errors name the offending key.
+fn split_locales(
+    raw: &BTreeMap<String, LocaleFacts>,
+) -> Result<BTreeMap<String, LocaleFacts>, (String, String)> {
+    let mut out: BTreeMap<String, LocaleFacts> = BTreeMap::new();
+    for (key, facts) in raw {
+        let locales: Vec<String> = key
+            .split(',')
+            .map(normalize_locale)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if locales.is_empty() {
+            return Err((key.clone(), format!("`{key}` names no locale")));
+        }
+        for locale in locales {
+            if !looks_like_locale(&locale) {
+                return Err((
+                    key.clone(),
+                    format!("`{locale}` is not a locale (such as `fr-ca`)"),
+                ));
+            }
+            match out.get_mut(&locale) {
+                None => {
+                    out.insert(locale, facts.clone());
+                }
+                Some(existing) => {
+                    let twice: Vec<&str> = facts
+                        .fields()
+                        .into_iter()
+                        .filter(|f| existing.fields().contains(f))
+                        .collect();
+                    if let Some(field) = twice.first() {
+                        return Err((
+                            key.clone(),
+                            format!("`{field}` is set twice for locale `{locale}`"),
+                        ));
+                    }
+                    existing.merge(facts);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -724,6 +1266,189 @@ mod tests {
         assert!(
             spec.claiming("fixtures/seeds/003.txt", None, None)
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn placeholder_hosts_stand_for_a_server_number() {
+        // A guide's placeholder (extraction writes `?`, `X`, bold `?` as `*`).
+        assert!(host_matches("pro*.mail.ovh.net", "pro*.mail.ovh.net"));
+        assert!(host_matches("ex*.mail.ovh.net", "EX*.mail.ovh.net"));
+        assert!(host_matches("pro1.mail.ovh.net", "pro*.mail.ovh.net"));
+        assert!(host_matches("mx3.mail.ovh.ca", "mx*.mail.ovh.ca"));
+        // Never stripped into another host.
+        assert!(!host_matches("pro.mail.ovh.net", "pro*.mail.ovh.net"));
+        assert!(!host_matches("ex.mail.ovh.net", "ex*.mail.ovh.net"));
+        assert!(!host_matches("ssl0.ovh.net", "pro*.mail.ovh.net"));
+        assert!(!host_matches("ex*.mail.ovh.net", "pro*.mail.ovh.net"));
+        assert!(!host_matches("ex*.mail.ovh.ca", "ex*.mail.ovh.net"));
+        assert!(!host_matches("mx1.mail.ovh.net", "mx*.mail.ovh.ca"));
+        assert!(!host_matches("proa.mail.ovh.net", "pro*.mail.ovh.net"));
+    }
+
+    #[test]
+    fn hosts_per_protocol_add_to_the_direction() {
+        let spec = Spec::embedded().unwrap();
+        let mx_plan = &spec.products[0];
+        use Acceptance::*;
+        let pop =
+            |host: &str, locale| mx_plan.accepts_host(host, Some(Protocol::Pop3), None, locale);
+        assert_eq!(pop("ssl0.ovh.net", None), Current);
+        assert_eq!(pop("pop.mail.ovh.net", Some("de-de")), Current);
+        assert_eq!(pop("imap.mail.ovh.net", Some("de-de")), No);
+        // Canada: its own servers, one per protocol; ssl0.ovh.net is legacy.
+        assert_eq!(pop("pop.mail.ovh.ca", Some("fr-ca")), Current);
+        assert_eq!(pop("imap.mail.ovh.ca", Some("fr-ca")), No);
+        assert_eq!(pop("pop.mail.ovh.net", Some("fr-ca")), No);
+        assert_eq!(pop("ssl0.ovh.net", Some("FR_CA")), Legacy);
+        assert_eq!(
+            mx_plan.accepts_host(
+                "imap.mail.ovh.ca",
+                None,
+                Some(Direction::Incoming),
+                Some("en-ca")
+            ),
+            Current
+        );
+        assert_eq!(
+            mx_plan.accepts_host(
+                "imap.mail.ovh.ca",
+                None,
+                Some(Direction::Outgoing),
+                Some("en-ca")
+            ),
+            No
+        );
+        let view = mx_plan.at(Some("fr-ca"));
+        assert_eq!(
+            view.hosts.offered(Some(Protocol::Smtp), None),
+            ["smtp.mail.ovh.ca"]
+        );
+        assert_eq!(view.locale, Some("fr-ca"));
+        assert_eq!(mx_plan.at(Some("xx-yy")).locale, None);
+    }
+
+    #[test]
+    fn webmail_and_mx_by_locale() {
+        let spec = Spec::embedded().unwrap();
+        let (mx_plan, exchange) = (&spec.products[0], &spec.products[2]);
+        use Acceptance::*;
+        assert_eq!(
+            mx_plan.accepts_webmail("https://www.ovh.com/fr/mail/", None),
+            Current
+        );
+        assert_eq!(
+            mx_plan.accepts_webmail("HTTP://www.ovh.com/ca/fr/mail", Some("fr-ca")),
+            Current
+        );
+        assert_eq!(
+            mx_plan.accepts_webmail("https://www.ovh.com/fr/mail/", Some("fr-ca")),
+            No
+        );
+        assert_eq!(
+            mx_plan.accepts_webmail("http://webmail.ovh.net", Some("fr-ca")),
+            Legacy
+        );
+        assert_eq!(
+            mx_plan.accepts_webmail("https://mail.ovh.net/en/", Some("en-ie")),
+            Legacy
+        );
+        assert_eq!(
+            mx_plan.webmail_locales("https://www.ovh.com/fr/mail/"),
+            [None, Some("fr-fr")]
+        );
+        assert_eq!(
+            exchange.accepts_webmail("https://ex2.mail.ovh.net/owa/", Some("en-ie")),
+            Current
+        );
+        assert_eq!(
+            exchange.accepts_webmail("https://ex.mail.ovh.ca", Some("fr-ca")),
+            Current
+        );
+        assert_eq!(
+            mx_plan.accepts_mx("mx1.mail.ovh.net.", Some("es-es")),
+            Current
+        );
+        assert_eq!(mx_plan.accepts_mx("mx*.mail.ovh.net", None), Current);
+        assert_eq!(mx_plan.accepts_mx("mx2.ovh.net", None), Legacy);
+        assert_eq!(mx_plan.accepts_mx("mx1.mail.ovh.net", Some("fr-ca")), No);
+        assert_eq!(
+            exchange.accepts_mx("ex*.mail.ovh.ca", Some("en-ca")),
+            Current
+        );
+        // A legacy host written in full wins over a current pattern.
+        assert_eq!(
+            exchange.accepts_host("ex.mail.ovh.net", None, None, None),
+            Legacy
+        );
+        assert_eq!(
+            exchange.accepts_host("ex*.mail.ovh.net", None, None, None),
+            Current
+        );
+        assert_eq!(
+            exchange.accepts_host("ex*.mail.ovh.net", None, None, Some("fr-ca")),
+            Legacy
+        );
+        assert_eq!(
+            exchange.accepts_host("ex*.mail.ovh.ca", None, None, Some("fr-ca")),
+            Current
+        );
+        // A product without hosts says nothing.
+        let bare = Spec::parse("b.yaml", "products:\n  - { id: b, name: B }\n").unwrap();
+        assert_eq!(
+            bare.products[0].accepts_host("x.example", None, None, None),
+            Unspecified
+        );
+    }
+
+    #[test]
+    fn locale_keys_group_locales_and_set_each_field_once() {
+        let text = "products:\n  - id: p\n    name: P\n    webmail: https://a.example/\n    locales:\n      \"fr-ca, en-ca\": { hosts: { imap: [imap.example.ca] } }\n      fr-ca: { webmail: [https://ca.example/fr/, [https://ca.example/fr2/]] }\n";
+        let spec = Spec::parse("l.yaml", text).unwrap();
+        let p = &spec.products[0];
+        assert_eq!(p.webmail, ["https://a.example/"]);
+        assert_eq!(p.locales.len(), 2);
+        assert_eq!(p.at(Some("fr-ca")).webmail.len(), 2);
+        assert_eq!(p.at(Some("en-ca")).webmail, ["https://a.example/"]);
+        assert_eq!(p.at(Some("en-ca")).hosts.imap, ["imap.example.ca"]);
+        let twice = text.replace("fr-ca: { webmail", "fr-ca: { hosts: {}, webmail");
+        let err = Spec::parse("l.yaml", &twice).unwrap_err();
+        assert!(
+            err.message
+                .contains("`hosts` is set twice for locale `fr-ca`"),
+            "{}",
+            err.message
+        );
+        let bad = text.replace("fr-ca: { webmail", "french: { webmail");
+        assert!(
+            Spec::parse("l.yaml", &bad)
+                .unwrap_err()
+                .message
+                .contains("not a locale")
+        );
+    }
+
+    #[test]
+    fn the_readme_example_is_a_valid_spec() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("## The spec format").unwrap()..];
+        let start = section.find("```yaml\n").unwrap() + 8;
+        let yaml = &section[start..start + section[start..].find("```").unwrap()];
+        let spec = Spec::parse("README.md", yaml).unwrap();
+        let p = &spec.products[0];
+        assert_eq!(p.at(Some("fr-fr")).webmail, p.webmail.as_slice());
+        assert_eq!(
+            p.accepts_host("ssl0.ovh.net", Some(Protocol::Imap), None, Some("en-ca")),
+            Acceptance::Legacy
+        );
+        assert_eq!(p.accepts_mx("mx1.ovh.net", None), Acceptance::Legacy);
+        assert_eq!(
+            p.accepts_webmail("https://www.ovh.com/ca/fr/mail/", Some("fr-ca")),
+            Acceptance::Current
+        );
+        assert_eq!(
+            p.accepts_webmail("https://www.ovh.com/ca/fr/mail/", Some("en-ca")),
+            Acceptance::No
         );
     }
 

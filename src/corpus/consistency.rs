@@ -266,7 +266,7 @@ pub fn uncovered(product: Option<&Product>, slot: &Slot) -> bool {
         FactKind::Host => p.hosts(slot.direction).is_empty(),
         FactKind::Protocol => false,
         FactKind::Recommended => p.recommended.is_none(),
-        FactKind::Webmail => p.webmail.is_none(),
+        FactKind::Webmail => p.webmail.is_empty(),
         FactKind::Mx => p.mx.is_empty(),
         FactKind::Limit(l) => !p.limits.contains_key(l.key()),
     }
@@ -526,99 +526,11 @@ pub struct PriorVotes {
     pub file_of: Vec<Option<usize>>,
 }
 
-/// The draft spec `guidelint spec infer` prints: for each slot the value most
-/// guides give, with how many back it, in the spec's own YAML format.
+/// The draft spec `guidelint spec infer` prints, every guide voting for one
+/// product (see [`super::infer::infer_spec`], which attributes guides to the
+/// products of a spec).
 pub fn infer_spec(summaries: &[GuideSummary]) -> String {
-    let votes = Votes::count(summaries, None);
-    let guides = summaries.iter().filter(|s| s.readable).count();
-    let top = |slot: Slot| -> Option<(String, usize, String)> {
-        let ranked = votes.ranked("", &slot);
-        let first = ranked.first()?;
-        let tie = ranked.get(1).is_some_and(|r| r.2 == first.2);
-        let others: Vec<String> = ranked[1..]
-            .iter()
-            .map(|(v, _, n)| format!("{v} ({n})"))
-            .collect();
-        let mut note = format!("{} of {guides} guides", first.2);
-        if !others.is_empty() {
-            note.push_str(&format!("; also {}", others.join(", ")));
-        }
-        if tie {
-            note.push_str("; no majority, check it");
-        }
-        Some((first.0.clone(), first.2, note))
-    };
-    let mut out = format!(
-        "# Draft spec inferred by `guidelint spec infer` from {guides} guides.\n# Each value is the one most guides give; the comment says how many back it.\n# Review it, then use it with `guidelint check --spec FILE`.\nproducts:\n  - id: inferred\n    name: Inferred\n"
-    );
-    let slot = |kind, protocol, direction, ssl| Slot {
-        kind,
-        protocol,
-        direction,
-        ssl,
-    };
-    out.push_str("    hosts:\n");
-    for d in [Direction::Incoming, Direction::Outgoing] {
-        match top(slot(FactKind::Host, None, Some(d), None)) {
-            Some((v, _, note)) => out.push_str(&format!(
-                "      {}: [{}]  # {note}\n",
-                d.name(),
-                v.to_ascii_lowercase()
-            )),
-            None => out.push_str(&format!("      {}: []  # no guide gives one\n", d.name())),
-        }
-    }
-    out.push_str("    protocols:\n");
-    for p in Protocol::ALL {
-        let ports: Vec<String> = [true, false]
-            .into_iter()
-            .filter_map(|ssl| {
-                let (v, _, note) = top(slot(
-                    FactKind::Port,
-                    Some(p),
-                    Some(p.direction()),
-                    Some(ssl),
-                ))?;
-                let security = if ssl { "ssl" } else { "plain" };
-                Some(format!(
-                    "          - {{ port: {v}, security: {security} }}  # {note}\n"
-                ))
-            })
-            .collect();
-        if ports.is_empty() {
-            continue;
-        }
-        out.push_str(&format!(
-            "      {}:\n        ports:\n",
-            p.name().to_lowercase()
-        ));
-        for line in ports {
-            out.push_str(&line);
-        }
-    }
-    if let Some((v, _, note)) = top(slot(FactKind::Recommended, None, None, None)) {
-        out.push_str(&format!(
-            "    recommended: {}  # {note}\n",
-            v.to_lowercase()
-        ));
-    }
-    if let Some((v, _, note)) = top(slot(FactKind::Webmail, None, None, None)) {
-        out.push_str(&format!("    webmail: {v}  # {note}\n"));
-    }
-    let limits: Vec<String> = Limit::ALL
-        .into_iter()
-        .filter_map(|l| {
-            let (v, _, note) = top(slot(FactKind::Limit(l), None, None, None))?;
-            Some(format!("      {}: {v}  # {note}\n", l.key()))
-        })
-        .collect();
-    if !limits.is_empty() {
-        out.push_str("    limits:\n");
-        for l in limits {
-            out.push_str(&l);
-        }
-    }
-    out
+    super::infer::infer_spec(summaries, None)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! each guide is, its repository root, and what each link resolves to.
 
 pub mod anchors;
+pub mod infer;
 pub mod layout;
 pub mod links;
 pub mod paths;

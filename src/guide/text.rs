@@ -121,6 +121,31 @@ impl TextRun {
         start..end.max(start)
     }
 
+    /// The range of [`TextRun::text`] made from the source bytes in `src`
+    /// (a link's text, from the link's span); an empty range where `src`
+    /// would start when no piece comes from it.
+    pub fn text_range(&self, src: Range<usize>) -> Range<usize> {
+        let mut start = None;
+        let mut end = 0;
+        for p in &self.pieces {
+            let (ps, pe) = (p.src_start as usize, (p.src_start + p.src_len) as usize);
+            let (ts, te) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
+            if pe <= src.start {
+                end = te;
+                continue;
+            }
+            if ps >= src.end {
+                break;
+            }
+            start.get_or_insert(ts);
+            end = te;
+        }
+        match start {
+            Some(s) => s..end,
+            None => end..end,
+        }
+    }
+
     /// True when `range` of the text is a verbatim, contiguous copy of source
     /// bytes: its span then slices to exactly that text. A value that straddles
     /// markup (`[a](#x)b.net`, `99**3**`) or rewritten text (`\.`) is not.
@@ -205,6 +230,17 @@ mod tests {
         run.push_code("ls -l", 5..10, false);
         let code: Vec<_> = run.code_ranges();
         assert_eq!(code, vec![4..9]);
+    }
+
+    #[test]
+    fn source_ranges_map_to_text() {
+        let mut run = TextRun::default();
+        run.push("Go to ", 0..6, false);
+        run.push("the webmail", 7..18, false);
+        run.push(" now", 40..44, false);
+        assert_eq!(run.text_range(6..40), 6..17);
+        assert_eq!(&run.text[run.text_range(6..40)], "the webmail");
+        assert_eq!(run.text_range(19..39), 17..17);
     }
 
     #[test]

@@ -64,6 +64,11 @@ pub struct GuideContext<'a> {
     pub spec: Option<&'a Spec>,
     /// The product the guide belongs to.
     pub product: Option<&'a Product>,
+    /// The guide's locale (`fr-ca`), lowercase: from its file name
+    /// (`guide.fr-ca.md`), else its front matter's `lang`, else a folder named
+    /// like a locale; `None` for guides such as the seeds. Locale-dependent
+    /// spec facts (webmail, Canada's servers) are read for it, see [`Product::at`].
+    pub locale: Option<&'a str>,
     /// Universal protocol facts.
     pub protocols: &'a Protocols,
 }
