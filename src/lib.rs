@@ -25,6 +25,7 @@ pub mod listings;
 pub mod report;
 pub mod rules;
 pub mod select;
+pub mod server;
 pub mod source;
 pub mod spec;
 pub mod suppress;
