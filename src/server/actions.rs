@@ -83,6 +83,23 @@ pub fn code_actions(
                 ..CodeAction::default()
             }));
         }
+        // The choices when no fix is certain.
+        for suggestion in f
+            .suggestions
+            .iter()
+            .filter(|_| allows(&CodeActionKind::QUICKFIX))
+        {
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("{} ({})", suggestion.title, f.code),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(edit(vec![TextEdit {
+                    range: lines.range(text, &suggestion.fix.span),
+                    new_text: suggestion.fix.replacement.clone(),
+                }])),
+                ..CodeAction::default()
+            }));
+        }
         if allows(&CodeActionKind::QUICKFIX) && f.code != "GL901" {
             let (title, edits) = suppression(text, &lines, &guide, f, line_ending);
             let key = (

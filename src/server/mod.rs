@@ -443,6 +443,9 @@ struct Indexing {
     begun: bool,
     total: usize,
     done: usize,
+    /// Set when the index is built before the client answered the token's
+    /// creation: the end is reported once it does.
+    finished: Option<String>,
 }
 
 impl Server {
@@ -756,7 +759,13 @@ impl Server {
             && indexing.token.as_deref() == Some(token.as_str())
         {
             indexing.ready = r.response_result.is_ok();
-            self.report_progress();
+            if let Some(message) = indexing.finished.clone() {
+                if let Some(indexing) = self.indexing.take() {
+                    self.end_progress(&indexing, &message);
+                }
+            } else {
+                self.report_progress();
+            }
         }
     }
 
@@ -988,6 +997,7 @@ impl Server {
             begun: false,
             total: 0,
             done: 0,
+            finished: None,
         });
         let setup = Arc::clone(&self.setup);
         let events = self.events.clone();
@@ -1042,9 +1052,7 @@ impl Server {
                 }
                 let guides = index.len();
                 *self.shared.index.lock().unwrap_or_else(|p| p.into_inner()) = Some(index);
-                if let Some(indexing) = self.indexing.take() {
-                    self.end_progress(&indexing, &format!("{} guides", thousands(guides)));
-                }
+                self.finish_progress(format!("{} guides indexed", thousands(guides)));
                 log(&format!(
                     "indexed {} guides in {:.2} s",
                     thousands(guides),
@@ -1058,14 +1066,28 @@ impl Server {
             Ok(None) => {}
             Err(e) => {
                 log(&format!("cannot index the guides: {e}"));
-                if let Some(indexing) = self.indexing.take() {
-                    self.end_progress(&indexing, "failed");
-                }
+                self.finish_progress("failed".into());
                 self.notify::<note::ShowMessage>(lsp_types::ShowMessageParams {
                     typ: lsp_types::MessageType::ERROR,
                     message: format!("guidelint cannot index the guides: {e}"),
                 });
             }
+        }
+    }
+
+    /// Ends the indexing's progress now, or once the client has answered
+    /// the token's creation.
+    fn finish_progress(&mut self, message: String) {
+        let Some(indexing) = &mut self.indexing else {
+            return;
+        };
+        indexing.total = indexing.total.max(indexing.done);
+        if indexing.token.is_some() && !indexing.ready {
+            indexing.finished = Some(message);
+            return;
+        }
+        if let Some(indexing) = self.indexing.take() {
+            self.end_progress(&indexing, &message);
         }
     }
 
@@ -1166,7 +1188,10 @@ impl Server {
         let Some(at) = self.next_poll else {
             return;
         };
-        if Instant::now() < at || self.updating || self.indexing.is_some() {
+        if Instant::now() < at
+            || self.updating
+            || self.indexing.as_ref().is_some_and(|i| i.finished.is_none())
+        {
             return;
         }
         self.next_poll = self.options.poll.map(|p| Instant::now() + p);
