@@ -85,6 +85,9 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// What of the corpus the check read (`None` without an index).
     pub keys: Option<Keys>,
+    /// The `publishDiagnostics` notification of the diagnostics, made by
+    /// the check's thread: the main loop only sends it (and takes it out).
+    pub message: Option<lsp_server::Notification>,
 }
 
 /// Checks `doc` against the index (when it is ready and made with `setup`).
@@ -148,7 +151,17 @@ pub fn run(
     };
     drop(guard);
     let diagnostics = diagnostics(setup, shared.encoding, doc, &findings, own, &others);
+    let message = lsp_server::Notification::new(
+        <lsp_types::notification::PublishDiagnostics as lsp_types::notification::Notification>::METHOD
+            .to_string(),
+        lsp_types::PublishDiagnosticsParams {
+            uri: doc.uri.clone(),
+            diagnostics: diagnostics.clone(),
+            version: Some(doc.version),
+        },
+    );
     Some(Checked {
+        message: Some(message),
         version: doc.version,
         text: Arc::clone(&doc.text),
         findings,

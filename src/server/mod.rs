@@ -935,10 +935,12 @@ impl Server {
                 if let Some(result) = result
                     && wanted == d.doc.wanted
                 {
-                    let checked = Arc::new(*result);
-                    d.doc.last = Some(Arc::clone(&checked));
-                    let version = Some(checked.version);
-                    self.publish(uri, checked.diagnostics.clone(), version);
+                    let mut result = *result;
+                    let message = result.message.take();
+                    d.doc.last = Some(Arc::new(result));
+                    if let Some(message) = message {
+                        self.send(message);
+                    }
                 }
             }
             Event::Answer(response) => {
