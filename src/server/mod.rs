@@ -257,6 +257,7 @@ pub fn serve(out: Sender<Message>, input: Receiver<Message>) -> i32 {
         docs: HashMap::new(),
         events: events_tx,
         requests: HashMap::new(),
+        early_cancels: std::collections::VecDeque::new(),
         next_id: 0,
         progress: HashMap::new(),
         indexing: None,
@@ -412,6 +413,9 @@ struct Server {
     events: Sender<Event>,
     /// Requests in flight and their cancellation flags.
     requests: HashMap<RequestId, Arc<AtomicBool>>,
+    /// Cancellations of requests not seen yet (a client may send the
+    /// cancellation first): such a request is answered as cancelled.
+    early_cancels: std::collections::VecDeque<RequestId>,
     next_id: u64,
     /// Our `window/workDoneProgress/create` requests: id → token.
     progress: HashMap<RequestId, String>,
@@ -532,6 +536,15 @@ impl Server {
                 r.id,
                 ErrorCode::InvalidRequest as i32,
                 "the server is shutting down".into(),
+            ));
+            return;
+        }
+        if let Some(at) = self.early_cancels.iter().position(|id| *id == r.id) {
+            self.early_cancels.remove(at);
+            self.send(Response::new_err(
+                r.id,
+                ErrorCode::RequestCanceled as i32,
+                "cancelled".into(),
             ));
             return;
         }
@@ -684,7 +697,11 @@ impl Server {
             note::Exit::METHOD => return Some(if self.shutdown { 0 } else { 1 }),
             note::Initialized::METHOD => self.watch_files(),
             note::Cancel::METHOD => {
-                if let Ok(params) = serde_json::from_value::<lsp_types::CancelParams>(n.params) {
+                let params = serde_json::from_value::<lsp_types::CancelParams>(n.params);
+                if let Err(e) = &params {
+                    log(&format!("bad $/cancelRequest: {e}"));
+                }
+                if let Ok(params) = params {
                     let id = match params.id {
                         lsp_types::NumberOrString::Number(n) => RequestId::from(n),
                         lsp_types::NumberOrString::String(s) => RequestId::from(s),
@@ -696,6 +713,11 @@ impl Server {
                             ErrorCode::RequestCanceled as i32,
                             "cancelled".into(),
                         ));
+                    } else {
+                        if self.early_cancels.len() >= 32 {
+                            self.early_cancels.pop_front();
+                        }
+                        self.early_cancels.push_back(id);
                     }
                 }
             }
