@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-#[allow(dead_code)]
 #[path = "../tests/common/lsp.rs"]
 mod lsp;
 
