@@ -95,7 +95,7 @@ fn neighbours_give_the_findings_of_the_whole_corpus_on_the_fixtures() {
 fn neighbours_give_the_findings_of_the_whole_corpus_on_a_generated_repository() {
     let dir = tempfile::tempdir().unwrap();
     gen_corpus::generate(&gen_corpus::Args {
-        guides: 400,
+        guides: 300,
         seed: 11,
         out: dir.path().to_path_buf(),
     })
@@ -103,5 +103,5 @@ fn neighbours_give_the_findings_of_the_whole_corpus_on_a_generated_repository() 
     let files = discover(&[dir.path().display().to_string()]).unwrap();
     let engine = Engine::new(Some(Spec::embedded().unwrap())).unwrap();
     let n = same_findings_for_every_guide(&engine, files);
-    assert_eq!(n, 400);
+    assert_eq!(n, 300);
 }
