@@ -216,7 +216,7 @@ pub fn serve(out: Sender<Message>, input: Receiver<Message>) -> i32 {
     }
     let (setup, error) = match Setup::load(&root, options.cache) {
         Ok(setup) => (setup, None),
-        Err(e) => match fallback_setup(&root, options.cache) {
+        Err(e) => match fallback_setup(&root) {
             Some(setup) => (setup, Some(e)),
             None => {
                 let _ = out.send(Message::Response(Response::new_err(
@@ -350,7 +350,7 @@ fn client_of(params: &InitializeParams) -> Client {
 
 /// The setup without the project's configuration, when it cannot be
 /// loaded: the server still checks against the embedded spec and rules.
-fn fallback_setup(root: &Path, cache: bool) -> Option<Setup> {
+fn fallback_setup(root: &Path) -> Option<Setup> {
     let dir = std::env::temp_dir().join(format!("guidelint-fallback-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     let mut setup = Setup::load(&dir, false).ok()?;
@@ -361,7 +361,6 @@ fn fallback_setup(root: &Path, cache: bool) -> Option<Setup> {
         .iter()
         .map(|n| setup.root.join(n))
         .collect();
-    let _ = cache;
     Some(setup)
 }
 
