@@ -566,3 +566,22 @@ fn position_conversion_counts_utf16_in_a_guide_with_emoji_and_crlf() {
     assert_eq!(span(related), ((2, 72), (2, 76)));
     client.stop();
 }
+
+#[test]
+fn a_broken_configuration_at_start_is_shown_and_the_guides_are_still_checked() {
+    let (_dir, root) = workspace();
+    let config = root.join(".guidelint.yaml");
+    std::fs::write(&config, "select: [GL2]\nbogus: 1\n").unwrap();
+    let (mut client, _) = Client::start(binary(), &root, json!({"pollSeconds": 0}));
+    let shown = client.diagnostics(&config, None);
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert_eq!(span(&shown[0]["range"]).0.0, 1);
+    // The embedded defaults are in force: every rule, GL201 included.
+    let path = root.join(SEED_002);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&path, &text, 1);
+    let found = client.diagnostics(&path, Some(1));
+    assert_eq!(with_code(&found, "GL201").len(), 1, "{found:#?}");
+    assert!(!with_code(&found, "GL510").is_empty());
+    client.stop();
+}
