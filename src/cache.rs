@@ -45,6 +45,15 @@ use crate::spec::Spec;
 /// The cache folder's name in the project root.
 pub const DEFAULT_DIR: &str = ".guidelint_cache";
 
+/// The cache folder of a project whose root is `root`: the configuration's
+/// `cache_dir` (relative to the configuration file), else [`DEFAULT_DIR`] in the root.
+pub fn configured_dir(config: &Config, root: &Path) -> PathBuf {
+    match &config.cache_dir {
+        Some(dir) => config.resolve(dir),
+        None => root.join(DEFAULT_DIR),
+    }
+}
+
 /// The layout of the cache file; bumped when it changes.
 const FORMAT: u32 = 6;
 

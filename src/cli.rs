@@ -55,6 +55,14 @@ enum Command {
         /// Files, directories (walked recursively) and quoted glob patterns. Default: `.`.
         paths: Vec<String>,
     },
+    /// Run the language server (Language Server Protocol over standard input
+    /// and output), for editors: findings as the writer types, quick fixes,
+    /// hover, anchor completion, go to definition and heading rename.
+    Server {
+        /// Accepted for editors that pass it; standard input and output are the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Spec tools.
     Spec {
         #[command(subcommand)]
@@ -170,6 +178,7 @@ pub fn main() -> i32 {
         Some(Command::Rules(args)) => list_rules(&args),
         Some(Command::Rule { code, rules }) => show_rule(&code, &rules),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Server { .. }) => crate::server::run_stdio(),
         Some(Command::Spec {
             command:
                 SpecCommand::Infer {
@@ -247,35 +256,7 @@ fn load_spec(args: &CheckArgs, config: &Config) -> Result<Option<Spec>, Box<Data
         Some(path) => vec![path.clone()],
         None => config.spec_paths()?,
     };
-    let mut merged: Option<Spec> = None;
-    for path in paths {
-        let name = path.to_string_lossy();
-        if path.is_dir() {
-            return Err(Box::new(DataError::new(
-                &name,
-                "",
-                None,
-                "cannot read the spec: this is a directory; `--spec` takes a YAML or XML file",
-            )));
-        }
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Box::new(DataError::new(
-                &name,
-                "",
-                None,
-                format!("cannot read the spec: {e}"),
-            ))
-        })?;
-        let spec = Spec::load(&name, &text)?;
-        match &mut merged {
-            Some(m) => m.products.extend(spec.products),
-            None => merged = Some(spec),
-        }
-    }
-    match merged {
-        Some(spec) => Ok(Some(spec)),
-        None => Spec::embedded().map(Some).map_err(Box::new),
-    }
+    crate::engine::read_spec(&paths)
 }
 
 /// The run's configuration: `--config`, else the discovered file, else the defaults.
@@ -648,11 +629,10 @@ fn cache_dir(args: &CheckArgs, config: &Config) -> Option<PathBuf> {
         return None;
     }
     let root = config.root()?;
-    Some(match (&args.cache_dir, &config.cache_dir) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => config.resolve(dir),
-        (None, None) => root.join(crate::cache::DEFAULT_DIR),
-    })
+    match &args.cache_dir {
+        Some(dir) => Some(dir.clone()),
+        None => Some(crate::cache::configured_dir(config, &root)),
+    }
 }
 
 fn exit_status(outcome: &crate::engine::Outcome) -> i32 {

@@ -55,6 +55,17 @@ pub struct Fix {
     pub replacement: String,
 }
 
+/// An edit that may fix a finding when the right value is not certain
+/// (POP3 on 993: the port or the protocol name may be the mistake). An
+/// editor offers each as a choice; `--fix` never applies one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What it does, for a menu: "Use 995 for POP3 over SSL".
+    pub title: String,
+    /// The edit.
+    pub fix: Fix,
+}
+
 /// One problem found by one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -78,6 +89,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The fix, when the right value is certain.
     pub fix: Option<Fix>,
+    /// Edits that may fix it, when no fix is certain (for editors).
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Finding {
@@ -96,6 +109,7 @@ impl Finding {
             help: None,
             related: Vec::new(),
             fix: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -104,6 +118,23 @@ impl Finding {
         self.fix = Some(Fix {
             span,
             replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// Suggests an edit the writer may choose: replace `span` with `replacement`.
+    pub fn suggest(
+        mut self,
+        title: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.suggestions.push(Suggestion {
+            title: title.into(),
+            fix: Fix {
+                span,
+                replacement: replacement.into(),
+            },
         });
         self
     }

@@ -410,6 +410,174 @@ impl Engine {
         findings
     }
 
+    /// Runs one guide's own checks on `text`, which need not be what is on
+    /// disk (an editor's unsaved buffer): the guide is `display` in messages,
+    /// is read from `fs_path` by nobody (its links resolve from there) and is
+    /// guide `index` of the corpus it will be checked against
+    /// ([`Engine::finish_check`]).
+    pub fn check_guide_text(
+        &self,
+        index: usize,
+        display: &str,
+        fs_path: &Path,
+        text: &str,
+    ) -> GuideCheck {
+        let file = GuideFile {
+            display: display.to_string(),
+            path: fs_path.to_path_buf(),
+            link: false,
+        };
+        let (findings, summary, suppressions) = self.check_guide(index, &file, text, true);
+        GuideCheck {
+            findings,
+            summary,
+            suppressions,
+        }
+    }
+
+    /// Finishes the check of guide `file` as `guidelint check` would in
+    /// changed-files mode with only that guide changed: the corpus rules over
+    /// `corpus` (where `corpus.summaries[file]` is the guide's
+    /// [`GuideCheck::summary`]), focused on it, then its suppressions (GL901
+    /// included), the selection and severities for its `path`. Without a
+    /// corpus (no index yet) only the guide's own findings are kept. Returns
+    /// the guide's findings, sorted by position; related places in other
+    /// guides are indexes into `corpus.summaries`.
+    pub fn finish_check(
+        &self,
+        corpus: Option<CorpusView<'_>>,
+        file: usize,
+        path: &Path,
+        check: GuideCheck,
+    ) -> Vec<Finding> {
+        let GuideCheck {
+            mut findings,
+            suppressions,
+            ..
+        } = check;
+        if let Some(corpus) = corpus {
+            findings.extend(
+                self.corpus_findings(corpus, file)
+                    .into_iter()
+                    .filter(|f| f.file == file),
+            );
+        }
+        if let Some(mut s) = suppressions {
+            findings.retain(|f| !s.suppresses(f));
+            findings.extend(s.unused(file, &self.catalog()));
+        }
+        Selection::new(&self.config).apply(&mut findings, |_| Some(path));
+        findings.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+        findings
+    }
+
+    /// The corpus rules' findings for guide `file` of `corpus` (and maybe
+    /// for others).
+    fn corpus_findings(&self, corpus: CorpusView<'_>, file: usize) -> Vec<Finding> {
+        let summaries = corpus.summaries;
+        let mut focus = vec![false; summaries.len()];
+        if let Some(f) = focus.get_mut(file) {
+            *f = true;
+        }
+        let whole = CorpusContext::new(summaries, &self.config, self.spec.as_ref())
+            .with_focus(Some(&focus));
+        let mut found = Vec::new();
+        match corpus.neighbours {
+            None => rules::check_corpus(&whole, &mut found),
+            Some(neighbours) => {
+                // The neighbours alone, numbered from 0, the guide focused.
+                let near: Vec<GuideSummary> = neighbours
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, &i)| {
+                        let mut s = summaries.get(i)?.clone();
+                        s.file = k;
+                        Some(s)
+                    })
+                    .collect();
+                let near_focus: Vec<bool> = neighbours.iter().map(|&i| i == file).collect();
+                let near_ctx = CorpusContext::new(&near, &self.config, self.spec.as_ref())
+                    .with_focus(Some(&near_focus));
+                let mut near_found = Vec::new();
+                for rule in rules::RULES {
+                    if let rules::Check::Corpus(check) = rule.check {
+                        if reads_whole_corpus(rule.code) {
+                            check(&whole, &mut found);
+                        } else {
+                            check(&near_ctx, &mut near_found);
+                        }
+                    }
+                }
+                let whole_index = |k: usize| neighbours.get(k).copied().unwrap_or(usize::MAX);
+                for mut f in near_found {
+                    f.file = whole_index(f.file);
+                    for r in &mut f.related {
+                        r.file = r.file.map(whole_index);
+                    }
+                    found.push(f);
+                }
+            }
+        }
+        self.declarative.check_corpus(summaries, &mut found);
+        found
+    }
+
+    /// The summaries of `files` for a corpus index that outlives one run (the
+    /// language server's): a guide with a fresh summary in `cache` is only
+    /// stat'ed, the others are read and checked (their findings are dropped,
+    /// their clean marks recorded); every summary is decoded whole. `done`
+    /// counts the guides handled, for progress. Returns `None` as soon as
+    /// `cancelled` says so. The cache gets the new summaries when enough
+    /// guides were read for rewriting it to pay (the caller saves it).
+    pub fn index_summaries(
+        &self,
+        files: &[GuideFile],
+        mut cache: Option<&mut Cache>,
+        done: &std::sync::atomic::AtomicUsize,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<GuideSummary>> {
+        use std::sync::atomic::Ordering;
+        let mut cached = CacheUse::new(cache.as_deref_mut(), files, &|_| false, false);
+        let made: Vec<Option<(GuideSummary, Option<bool>)>> = files
+            .par_iter()
+            .zip(cached.hits.par_iter_mut())
+            .enumerate()
+            .map(|(i, (f, hit))| {
+                if cancelled() {
+                    return None;
+                }
+                let made = match hit.take().map(Taken::into_summary) {
+                    Some(mut summary) => {
+                        summary.file = i;
+                        summary.fs_path = f.path.clone();
+                        summary.load_all();
+                        (summary, None)
+                    }
+                    None => {
+                        let (_, findings, summary, suppressions) = self.check_file(i, f, true);
+                        (summary, Some(findings.is_empty() && suppressions.is_none()))
+                    }
+                };
+                done.fetch_add(1, Ordering::Relaxed);
+                Some(made)
+            })
+            .collect();
+        let mut summaries = Vec::with_capacity(made.len());
+        for (i, made) in made.into_iter().enumerate() {
+            let (summary, clean) = made?;
+            if let Some(clean) = clean {
+                cached.checked(i, clean);
+            }
+            summaries.push(summary);
+        }
+        if let Some(cache) = cache
+            && cached.worth_recording(files.len())
+        {
+            cached.record(cache, summaries.clone());
+        }
+        Some(summaries)
+    }
+
     fn guide_findings(
         &self,
         index: usize,
@@ -438,6 +606,75 @@ impl Engine {
         findings.sort_by_key(|f| f.span.start);
         (findings, spellings)
     }
+}
+
+/// Reads the spec files `paths` (YAML, or Thunderbird autoconfig XML) into
+/// one spec, their products in order; the embedded spec without any.
+pub fn read_spec(paths: &[PathBuf]) -> Result<Option<Spec>, Box<DataError>> {
+    let mut merged: Option<Spec> = None;
+    for path in paths {
+        let name = path.to_string_lossy();
+        if path.is_dir() {
+            return Err(Box::new(DataError::new(
+                &name,
+                "",
+                None,
+                "cannot read the spec: this is a directory; `--spec` takes a YAML or XML file",
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Box::new(DataError::new(
+                &name,
+                "",
+                None,
+                format!("cannot read the spec: {e}"),
+            ))
+        })?;
+        let spec = Spec::load(&name, &text)?;
+        match &mut merged {
+            Some(m) => m.products.extend(spec.products),
+            None => merged = Some(spec),
+        }
+    }
+    match merged {
+        Some(spec) => Ok(Some(spec)),
+        None => Spec::embedded().map(Some).map_err(Box::new),
+    }
+}
+
+/// The corpus rules whose findings in one guide depend on every guide of
+/// the corpus, not only on its neighbours (see [`CorpusView::neighbours`]):
+/// the consensus.
+fn reads_whole_corpus(code: &str) -> bool {
+    code == "GL302"
+}
+
+/// The corpus a guide is checked against ([`Engine::finish_check`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CorpusView<'a> {
+    /// Every guide of the corpus, the checked one among them.
+    pub summaries: &'a [GuideSummary],
+    /// The guides that the corpus rules other than the consensus (GL302)
+    /// read to check that guide, as ascending indexes into `summaries` (the
+    /// checked guide among them): the guides of its folder, those sharing its
+    /// slug or legacy number, every guide one of its links may lead to (the
+    /// guides of the folders it names, those of the slug of a published URL),
+    /// and guides that make the same repository root when no `.git` decides
+    /// it. The findings are then those of the whole corpus, for a fraction
+    /// of the work. `None`: read every guide.
+    pub neighbours: Option<&'a [usize]>,
+}
+
+/// One guide's own checks ([`Engine::check_guide_text`]), before the corpus
+/// pass, its suppressions and the selection ([`Engine::finish_check`]).
+#[derive(Debug, Clone)]
+pub struct GuideCheck {
+    /// The findings of the per-guide rules, sorted by position.
+    pub findings: Vec<Finding>,
+    /// What the corpus pass reads of the guide.
+    pub summary: GuideSummary,
+    /// Its inline suppressions.
+    pub suppressions: Option<Suppressions>,
 }
 
 /// What a run takes from and gives back to the summary cache, guide by guide.

@@ -3,6 +3,10 @@
 //! Data flows one way: [`discover`] the guides → [`guide`] parses each once →
 //! [`extract`] its mail-server facts → [`rules`] check them (per guide, in
 //! parallel, in [`engine`]) → [`report`] renders the findings.
+//!
+//! Two top layers use the stages and no stage uses them: [`cli`], the command
+//! line, and [`server`], the language server (`guidelint server`, which the
+//! command line starts).
 
 pub mod anchors;
 pub mod atomic;
@@ -25,6 +29,7 @@ pub mod listings;
 pub mod report;
 pub mod rules;
 pub mod select;
+pub mod server;
 pub mod source;
 pub mod spec;
 pub mod suppress;

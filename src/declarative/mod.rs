@@ -299,6 +299,7 @@ fn finding(rule: &CompiledRule, file: usize, span: Span, v: &Vars<'_>) -> Findin
         help: rule.help.as_ref().map(|h| fill(h, v)),
         related: Vec::new(),
         fix: None,
+        suggestions: Vec::new(),
     }
 }
 

@@ -27,6 +27,17 @@ pub(crate) fn owner(
     protocols.meanings(port).find(|(p, _)| *p != protocol)
 }
 
+/// True when `word` is the plain name of `protocol` (`POP3`, `pop`, `IMAP`),
+/// which another name can replace.
+fn names(word: &str, protocol: Protocol) -> bool {
+    let w = word.to_ascii_uppercase();
+    match protocol {
+        Protocol::Pop3 => w == "POP" || w == "POP3",
+        Protocol::Imap => w == "IMAP" || w == "IMAP4",
+        Protocol::Smtp => w == "SMTP",
+    }
+}
+
 fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     for fact in ctx.facts {
         let (Value::Port(port), Some(protocol)) = (&fact.value, fact.protocol) else {
@@ -88,8 +99,31 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         let certain = fact.security.is_some()
             && fact.context.as_ref().is_none_or(|(p, _)| *p == protocol)
             && ctx.text.get(fact.span.clone()) == Some(port.to_string().as_str());
-        if let ([one], true) = (right.as_slice(), certain) {
-            finding = finding.fix(fact.span.clone(), one.to_string());
+        let verbatim = ctx.text.get(fact.span.clone()) == Some(port.to_string().as_str());
+        match (right.as_slice(), certain) {
+            ([one], true) => finding = finding.fix(fact.span.clone(), one.to_string()),
+            // Not certain: the writer chooses between the port and the name.
+            ([one], false) if verbatim => {
+                finding = finding.suggest(
+                    format!("Use {one} for {protocol} {}", security.phrase()),
+                    fact.span.clone(),
+                    one.to_string(),
+                );
+            }
+            _ => {}
+        }
+        if finding.fix.is_none()
+            && let Some((_, Some(span))) = &fact.protocol_source
+            && ctx
+                .text
+                .get(span.clone())
+                .is_some_and(|w| names(w, protocol))
+        {
+            finding = finding.suggest(
+                format!("Name {other} instead of {protocol}"),
+                span.clone(),
+                other.name(),
+            );
         }
         if let Some((source, Some(span))) = &fact.protocol_source {
             let why = match source {
