@@ -134,7 +134,10 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, DataError> {
             "this autoconfig file has no <emailProvider>".into(),
         ));
     }
-    Ok(Spec { products })
+    Ok(Spec {
+        products,
+        vendor_domains: Vec::new(),
+    })
 }
 
 /// Whether a server's `<authentication>` entries require authentication.

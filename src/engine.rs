@@ -326,6 +326,7 @@ impl Engine {
             corpus::Findings {
                 facts: &facts,
                 product,
+                mentions: self.protocols.named_in(text),
             },
             &self.config,
         );

@@ -25,6 +25,15 @@ impl Protocol {
     /// All protocols.
     pub const ALL: [Protocol; 3] = [Protocol::Imap, Protocol::Pop3, Protocol::Smtp];
 
+    /// The protocol's bit in a set of protocols held in a `u8`.
+    pub fn bit(self) -> u8 {
+        match self {
+            Protocol::Imap => 1,
+            Protocol::Pop3 => 2,
+            Protocol::Smtp => 4,
+        }
+    }
+
     /// The name writers know.
     pub fn name(self) -> &'static str {
         match self {
@@ -96,9 +105,7 @@ impl Security {
     /// "SSL" or "without SSL"; STARTTLS and plain are both "without SSL".
     pub fn agrees_with(self, stated: Security) -> bool {
         match (self, stated) {
-            (Security::Encrypted, other) | (other, Security::Encrypted) => {
-                other != Security::Plain
-            }
+            (Security::Encrypted, other) | (other, Security::Encrypted) => other != Security::Plain,
             _ => self.is_ssl() == stated.is_ssl(),
         }
     }
@@ -255,6 +262,19 @@ impl Protocols {
         self.aliases
             .find_iter(text)
             .filter_map(move |m| self.name_at(text, m))
+    }
+
+    /// The protocols `text` names anywhere, as a set of bits
+    /// ([`Protocol::bit`]).
+    pub fn named_in(&self, text: &str) -> u8 {
+        let mut named = 0;
+        for (p, _) in self.mentions(text) {
+            named |= p.bit();
+            if named == 0b111 {
+                break;
+            }
+        }
+        named
     }
 
     /// Where protocol names start in `text`, for [`Protocols::mentions_in`]
@@ -1015,6 +1035,8 @@ pub fn webmail_matches(pattern: &str, url: &str) -> bool {
 #[serde(deny_unknown_fields)]
 struct SpecFile {
     products: Vec<Product>,
+    #[serde(default)]
+    vendor_domains: Vec<String>,
 }
 
 /// The canonical spec: the products guides describe.
@@ -1022,6 +1044,10 @@ struct SpecFile {
 pub struct Spec {
     /// Products, the first being the default for guides no product claims.
     pub products: Vec<Product>,
+    /// The domains of the vendor's own servers (`ovh.net`): a host outside
+    /// them (`imap.gmail.com` in a migration guide) is another provider's,
+    /// which the spec does not judge. Empty: every host is judged.
+    pub vendor_domains: Vec<String>,
 }
 
 impl Spec {
@@ -1069,7 +1095,29 @@ impl Spec {
                 )
             })?;
         }
-        Ok(Spec { products })
+        Ok(Spec {
+            products,
+            vendor_domains: raw
+                .vendor_domains
+                .iter()
+                .map(|d| d.trim_matches('.').to_ascii_lowercase())
+                .collect(),
+        })
+    }
+
+    /// True when `host` is one of the vendor's servers (in one of
+    /// [`Spec::vendor_domains`], or any host when the spec lists none).
+    pub fn is_vendor_host(&self, host: &str) -> bool {
+        if self.vendor_domains.is_empty() {
+            return true;
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.vendor_domains.iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
     }
 
     /// Loads a spec in either format: a Thunderbird autoconfig file

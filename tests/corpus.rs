@@ -346,6 +346,7 @@ fn summaries_hold_no_text() {
         guidelint::corpus::Findings {
             facts: &[],
             product: None,
+            mentions: 0,
         },
         &Config::default(),
     );

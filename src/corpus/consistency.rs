@@ -150,10 +150,16 @@ pub struct GuideFacts {
     /// The spec product the guide is attributed to (index in
     /// [`Spec::products`]), decided in the per-guide pass.
     pub product: Option<usize>,
+    /// The protocols the guide names anywhere, in any shape (bits of
+    /// [`Protocol::bit`]): a translation that never names POP3 lacks its
+    /// settings; one that names it without a setting guidelint reads says
+    /// them in a shape it does not read.
+    #[serde(default)]
+    pub mentions: u8,
 }
 
 /// The compact facts of a parsed guide attributed to the `product` at that index of the spec.
-pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
+pub fn summarize_facts(facts: &[Fact], product: Option<usize>, mentions: u8) -> GuideFacts {
     let items = facts
         .iter()
         .map(|f| {
@@ -185,7 +191,11 @@ pub fn summarize_facts(facts: &[Fact], product: Option<usize>) -> GuideFacts {
             }
         })
         .collect();
-    GuideFacts { items, product }
+    GuideFacts {
+        items,
+        product,
+        mentions,
+    }
 }
 
 static LOCALE_FILE: LazyLock<Regex> = LazyLock::new(|| {

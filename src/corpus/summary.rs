@@ -230,6 +230,8 @@ pub struct Findings<'a> {
     pub facts: &'a [crate::extract::Fact],
     /// The spec product it is attributed to (index in the spec's products).
     pub product: Option<usize>,
+    /// The protocols the guide names anywhere ([`crate::spec::Protocols::named_in`]).
+    pub mentions: u8,
 }
 
 /// Builds the summary of a parsed guide whose source is `text`.
@@ -310,7 +312,7 @@ pub fn summarize(
         links,
         layout,
         head,
-        facts: super::consistency::summarize_facts(found.facts, found.product),
+        facts: super::consistency::summarize_facts(found.facts, found.product, found.mentions),
         spellings: Vec::new(),
         deferred: None,
         deferred_facts: None,
@@ -415,6 +417,7 @@ mod tests {
         let found = Findings {
             facts: &[],
             product: None,
+            mentions: 0,
         };
         summarize(
             0,

@@ -303,8 +303,29 @@ fn text_block(
     facts: &mut Vec<Fact>,
     statements: &mut Vec<SecurityStatement>,
 ) {
-    let inherited = &place.inherited;
-    let raws = scan::scan(passage, lex);
+    // A run that opens with a label naming a server, a direction or a
+    // protocol (`"Incoming server (IMAP)": … The "Port" number must be 993.`)
+    // speaks of that server throughout.
+    let label = run_label(passage, lex);
+    let led;
+    let inherited = match &label {
+        Some((words, _)) if words.direction.is_some() || words.protocol.is_some() => {
+            led = Inherited {
+                direction: words.direction.or(place.inherited.direction),
+                protocol: words
+                    .protocol
+                    .clone()
+                    .map(|(p, r)| (p, run.src_span(r)))
+                    .or_else(|| place.inherited.protocol.clone()),
+            };
+            &led
+        }
+        _ => &place.inherited,
+    };
+    let server_led = label
+        .as_ref()
+        .is_some_and(|(w, server)| *server && (w.direction.is_some() || w.protocol.is_some()));
+    let raws = scan::scan_led(passage, lex, server_led);
     let has_values = raws
         .iter()
         .any(|r| !matches!(r.value, RawValue::Protocol(_)));
@@ -348,12 +369,38 @@ fn text_block(
         }
     }
     if has_values && run.text.contains('\n') {
-        lines(run, passage, raws, place, lex, state, facts);
+        let place = Place {
+            block: place.block,
+            list: place.list,
+            inherited: inherited.clone(),
+        };
+        lines(run, passage, raws, &place, lex, state, facts);
         return;
     }
     for raw in raws {
         push_raw(raw, run, place, inherited, lex, state, facts);
     }
+}
+
+/// The label a run opens with (the text before a first `:` among its first
+/// hundred bytes, with no digit in it), what it names, and whether it names
+/// a server.
+fn run_label(passage: &Passage<'_>, lex: Lexicon<'_>) -> Option<(scan::Words, bool)> {
+    let text = passage.as_str();
+    let mut end = text.len().min(100);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let colon = head.find(':')?;
+    let label = &text[..colon];
+    if label.contains(|c: char| c.is_ascii_digit()) || label.contains("http") {
+        return None;
+    }
+    let part = passage.slice(0..colon);
+    let words = lex.words(&part);
+    let server = lex.vocab.server.is_match_in(part.vocab());
+    Some((words, server))
 }
 
 /// Turns `raw` (of `run`) into a fact resolved against what encloses it.
@@ -417,11 +464,7 @@ fn lines(
     // port's row) speaks of that server.
     let mut last_direction: Option<Direction> = None;
     let mut start = 0;
-    for end in text
-        .match_indices('\n')
-        .map(|(i, _)| i)
-        .chain([text.len()])
-    {
+    for end in text.match_indices('\n').map(|(i, _)| i).chain([text.len()]) {
         let range = start..end;
         start = end + 1;
         let mut has_values = false;
@@ -444,19 +487,34 @@ fn lines(
         let protocol = lex
             .single_protocol(&line)
             .map(|(p, r)| (p, run.src_span(r.start + range.start..r.end + range.start)));
-        let trimmed = line.as_str().trim_end_matches(|c: char| c.is_whitespace() || c == '*');
-        let leads = trimmed.ends_with(':') || run.is_strong(range.clone());
+        let trimmed = line
+            .as_str()
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '*');
+        // A lead-in ("Enter in **Incoming mail**:", a bold line), or a
+        // protocol field of a settings list ("- Protocol **IMAP**").
+        let leads = trimmed.ends_with(':')
+            || run.is_strong(range.clone())
+            || (protocol.is_some()
+                && (lex.vocab.protocol.is_match_in(line.vocab())
+                    || lex.vocab.server_type.is_match_in(line.vocab())));
         if leads && (direction.is_some() || protocol.is_some()) {
             give_security(&mut facts[group_start..], &stated);
             stated.clear();
             group_start = facts.len();
             last_direction = None;
+            // A protocol field keeps the direction its lead-in gave.
+            let keeps =
+                direction.is_none() && !trimmed.ends_with(':') && !run.is_strong(range.clone());
             lead = Inherited {
-                direction: direction.or(place.inherited.direction),
+                direction: direction
+                    .or(if keeps { lead.direction } else { None })
+                    .or(place.inherited.direction),
                 protocol: protocol.or_else(|| place.inherited.protocol.clone()),
             };
         }
-        if lex.vocab.security_label.is_match_in(line.vocab()) || lex.vocab.ssl.is_match_in(line.vocab()) {
+        if lex.vocab.security_label.is_match_in(line.vocab())
+            || lex.vocab.ssl.is_match_in(line.vocab())
+        {
             if let Some(security) = lex.stated_security(&line) {
                 stated.push((direction.or(lead.direction).or(last_direction), security));
             }
@@ -543,6 +601,22 @@ fn resolve(fact: &mut Fact, inherited: &Inherited, state: &SectionState, lex: Le
             && lex.protocols.is_port_of(Protocol::Smtp, *port)
         {
             fact.protocol = Some(Protocol::Smtp);
+            fact.protocol_source = Some((ProtocolSource::PortNumber, None));
+        }
+    }
+    // A port nothing around names the protocol of is its number's, when the
+    // number belongs to one protocol of the server's direction (993 of an
+    // incoming server is IMAP's): what the guide says of its security can
+    // then be checked.
+    if fact.protocol.is_none()
+        && let Value::Port(port) = fact.value
+    {
+        let mut owners = lex.protocols.meanings(port).map(|(p, _)| p);
+        if let Some(first) = owners.next()
+            && owners.all(|p| p == first)
+            && fact.direction.is_none_or(|d| d == first.direction())
+        {
+            fact.protocol = Some(first);
             fact.protocol_source = Some((ProtocolSource::PortNumber, None));
         }
     }

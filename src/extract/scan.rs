@@ -284,11 +284,22 @@ fn same_clause(text: &str, a: &Range<usize>, b: &Range<usize>) -> bool {
         return false;
     };
     !gap.contains(['.', ';', ':', ',', '!', '?', '|', '\n'])
-        && gap.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() <= 3
+        && gap
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+            <= 3
 }
 
 /// Finds the values of `passage` and what their surrounding words say.
 pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
+    scan_led(passage, lex, false)
+}
+
+/// [`scan`] of a text led by a label that names a server (`"Incoming server
+/// (IMAP)": … the address is ex.mail.ovh.net`): its host names are servers
+/// without a server word of their own.
+pub fn scan_led(passage: &Passage<'_>, lex: Lexicon<'_>, server_led: bool) -> Vec<Raw> {
     let mut out = Vec::new();
     let text = passage.as_str();
     if !may_hold_tokens(text) {
@@ -298,7 +309,13 @@ pub fn scan(passage: &Passage<'_>, lex: Lexicon<'_>) -> Vec<Raw> {
     let mut sentence_start = 0;
     for end in sentences::line_ends(text).chain([text.len()]) {
         if end > sentence_start {
-            scan_sentence(passage, sentence_start..end.min(text.len()), lex, &mut out);
+            scan_sentence(
+                passage,
+                sentence_start..end.min(text.len()),
+                lex,
+                server_led,
+                &mut out,
+            );
         }
         sentence_start = end;
     }
@@ -560,6 +577,7 @@ fn scan_sentence(
     passage: &Passage<'_>,
     sentence: Range<usize>,
     lex: Lexicon<'_>,
+    server_led: bool,
     out: &mut Vec<Raw>,
 ) {
     let text = passage.as_str();
@@ -617,7 +635,7 @@ fn scan_sentence(
             .as_ref()
             .filter(|h| !first.host && h.end + 1 == first.range.start && window == ":");
         let is_value = if first.host {
-            vocab.server.is_match_in(window_part.vocab())
+            server_led || vocab.server.is_match_in(window_part.vocab())
         } else {
             let port_word = vocab.port.is_match_in(window_part.vocab());
             let continues = prev_was_port

@@ -53,12 +53,7 @@ fn classify(header: &TextRun, cells: &[&TextRun], lex: Lexicon<'_>) -> Column {
         return Column::Port(header_security);
     }
     let security_header = header_security.is_some() || v.security_label.is_match_in(text.vocab());
-    if security_header
-        && most(&|c| {
-            lex.security_value(&lex.passage(&c.text), true)
-                .is_some()
-        })
-    {
+    if security_header && most(&|c| lex.security_value(&lex.passage(&c.text), true).is_some()) {
         return Column::Security;
     }
     if v.server.is_match_in(text.vocab()) {
@@ -69,8 +64,10 @@ fn classify(header: &TextRun, cells: &[&TextRun], lex: Lexicon<'_>) -> Column {
 
 /// True when a cell's text starts with a number (after quotes and spaces).
 fn starts_with_number(text: &str) -> bool {
-    text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '«' | '“' | '„'))
-        .starts_with(|c: char| c.is_ascii_digit())
+    text.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '«' | '“' | '„')
+    })
+    .starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Extracts the facts of `table` (block `block`) into `out`.
@@ -152,7 +149,8 @@ fn settings_rows(
                     }
                 }
                 Column::Security => {
-                    row_security = row_security.or(lex.security_value(&lex.passage(&cell.text), true));
+                    row_security =
+                        row_security.or(lex.security_value(&lex.passage(&cell.text), true));
                 }
                 _ => {}
             }

@@ -101,7 +101,11 @@ fn nested_key_value_list_with_server_type_and_checkbox() {
     let port465 = got.iter().find(|f| f.value == port(465)).unwrap();
     assert_eq!(
         (port465.protocol, port465.direction, port465.security),
-        (Some(Smtp), Some(Outgoing), Some(crate::spec::Security::Encrypted))
+        (
+            Some(Smtp),
+            Some(Outgoing),
+            Some(crate::spec::Security::Encrypted)
+        )
     );
 }
 

@@ -49,7 +49,9 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
             }
         };
         let Some(&(_, spec_security)) = offered.iter().find(|(p, _)| p == port) else {
-            if product.is_none() {
+            // A protocol read from the number itself says nothing of what the
+            // product offers ("the client's default ports (25, 465, 587)").
+            if product.is_none() || from_number {
                 // Without a product spec, unusual ports are not wrong, only unknown.
                 continue;
             }

@@ -31,6 +31,10 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         if names_other_direction(host, fact) {
             continue;
         }
+        // Another provider's server (a migration guide's `imap.gmail.com`).
+        if ctx.spec.is_some_and(|s| !s.is_vendor_host(host)) {
+            continue;
+        }
         match view.accepts_host(host, fact.protocol, fact.direction) {
             Acceptance::Current | Acceptance::Unspecified => {}
             Acceptance::Legacy => out.push(legacy(ctx, &view, fact, host)),

@@ -68,6 +68,7 @@ fn parse(ctx: &Context, doc: &Snapshot) -> Parsed {
         corpus::Findings {
             facts: &[],
             product: None,
+            mentions: 0,
         },
         &engine.config,
     );
