@@ -135,4 +135,66 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+    other_direction(ctx, out);
+}
+
+/// A port of the other direction's protocol given for a server whose
+/// protocol is not said: 465 (SMTP) for the incoming server.
+fn other_direction(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
+    for fact in ctx.facts {
+        let (Value::Port(port), None, Some(direction)) =
+            (&fact.value, fact.protocol, fact.direction)
+        else {
+            continue;
+        };
+        let Some((other, other_security)) = ctx.protocols.meanings(*port).next() else {
+            continue;
+        };
+        if ctx
+            .protocols
+            .meanings(*port)
+            .any(|(p, _)| p.direction() == direction)
+        {
+            continue;
+        }
+        let security = fact.security.unwrap_or(other_security);
+        let right: Vec<String> = Protocol::ALL
+            .into_iter()
+            .filter(|p| p.direction() == direction)
+            .flat_map(|p| {
+                let offered: Vec<(u16, Security)> =
+                    match ctx.product.filter(|prod| !prod.ports(p).is_empty()) {
+                        Some(prod) => prod.ports(p).iter().map(|x| (x.port, x.security)).collect(),
+                        None => ctx.protocols.ports_of(p).collect(),
+                    };
+                offered
+                    .into_iter()
+                    .filter(move |(_, s)| s.agrees_with(security))
+                    .map(move |(n, _)| format!("{n} ({p})"))
+            })
+            .collect();
+        let mut finding = Finding::new(
+            RULE.code,
+            ctx.file,
+            fact.span.clone(),
+            format!(
+                "port {port} is {other} {}, a port of the {} server; it is given here for the {} server",
+                other_security.phrase(),
+                other.direction().name(),
+                direction.name()
+            ),
+        )
+        .label(format!(
+            "{other}'s port, given here for the {} server",
+            direction.name()
+        ));
+        if !right.is_empty() {
+            finding = finding.help(format!(
+                "the {} server uses {}",
+                direction.name(),
+                right.join(" or ")
+            ));
+        }
+        out.push(finding);
+    }
 }
