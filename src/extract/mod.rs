@@ -333,10 +333,12 @@ fn text_block(
         // Only runs without values are lead-ins or statements. Each of their
         // words is looked up only when its answer is used: these are the
         // costliest scans, and most runs are prose.
+        // What encloses the run, not the run's own label: a lead-in is
+        // that label ("Enter the incoming server settings:").
         let text = run.text.as_str();
         let leadin = run.all_strong() || text.trim_end().ends_with(':');
         if leadin
-            && inherited.direction.is_none()
+            && place.inherited.direction.is_none()
             && let Some((p, r)) = lex.single_protocol(passage)
         {
             state.leadin = Some((p, run.src_span(r)));
@@ -345,17 +347,18 @@ fn text_block(
         // line) sets the direction of what follows: a sentence that speaks of
         // sending ("if you cannot send e-mails") does not.
         let lead_in_like = leadin && text.len() < 200;
-        let sets_direction = lead_in_like && inherited.direction.is_none();
+        let sets_direction = lead_in_like && place.inherited.direction.is_none();
         let security = if lex.vocab.security_label.is_match_in(passage.vocab()) {
             lex.stated_security(passage)
         } else {
             None
         };
-        let direction = if sets_direction || (security.is_some() && inherited.direction.is_none()) {
-            lex.named_direction(passage)
-        } else {
-            None
-        };
+        let direction =
+            if sets_direction || (security.is_some() && place.inherited.direction.is_none()) {
+                lex.named_direction(passage)
+            } else {
+                None
+            };
         if direction.is_some() && sets_direction {
             state.direction = direction;
         }
@@ -363,7 +366,7 @@ fn text_block(
             statements.push(SecurityStatement {
                 section: state.section,
                 list: place.list,
-                direction: inherited.direction.or(direction).or(state.direction),
+                direction: place.inherited.direction.or(direction).or(state.direction),
                 security,
             });
         }
@@ -416,8 +419,13 @@ fn push_raw(
     // A value pieced together across markup is not what the source says;
     // a host with a placeholder for its number (`pro**X**.mail.ovh.net`) is.
     // A host whose own words name no direction nor protocol is a server only
-    // where what leads it (a list item, a lead-in line) names one.
-    if raw.bare && inherited.direction.is_none() && inherited.protocol.is_none() {
+    // where what leads it (a list item, a lead-in line, the section's lead-in
+    // "enter the outgoing server settings:") names one.
+    if raw.bare
+        && inherited.direction.is_none()
+        && inherited.protocol.is_none()
+        && state.direction.is_none()
+    {
         return;
     }
     let placeholder = matches!(&raw.value, RawValue::Host(h) if h.contains('*'));

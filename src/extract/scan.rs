@@ -641,8 +641,15 @@ fn scan_sentence(
             let continues = prev_was_port
                 && !window.contains(':')
                 && !vocab.server.is_match_in(window_part.vocab());
+            // Under a label naming a server ("Serveur entrant (POP3) : doit
+            // être le 110"), a mail protocol's well-known port is one.
+            let known = server_led
+                && text[first.range.clone()]
+                    .parse::<u16>()
+                    .is_ok_and(|p| lex.protocols.meanings(p).next().is_some());
             after_host.is_some()
-                || ((port_word || continues) && !followed_by_unit(text, last.range.end, vocab))
+                || ((port_word || continues || known)
+                    && !followed_by_unit(text, last.range.end, vocab))
         };
         prev_was_port = !first.host && is_value;
         if !is_value {
