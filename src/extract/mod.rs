@@ -520,12 +520,11 @@ fn lines(
                 protocol: protocol.or_else(|| place.inherited.protocol.clone()),
             };
         }
-        if lex.vocab.security_label.is_match_in(line.vocab())
-            || lex.vocab.ssl.is_match_in(line.vocab())
+        if (lex.vocab.security_label.is_match_in(line.vocab())
+            || lex.vocab.ssl.is_match_in(line.vocab()))
+            && let Some(security) = lex.stated_security(&line)
         {
-            if let Some(security) = lex.stated_security(&line) {
-                stated.push((direction.or(lead.direction).or(last_direction), security));
-            }
+            stated.push((direction.or(lead.direction).or(last_direction), security));
         }
     }
     give_security(&mut facts[group_start..], &stated);
