@@ -266,12 +266,37 @@ impl Protocols {
 
     /// The protocols `text` names anywhere, as a set of bits
     /// ([`Protocol::bit`]).
+    ///
+    /// Reads the text once per alias with a literal search over its ASCII
+    /// lowercase copy (what [`Protocols::mentions`] finds, without the
+    /// regex's cost on a whole guide), unless an alias is not ASCII.
     pub fn named_in(&self, text: &str) -> u8 {
         let mut named = 0;
-        for (p, _) in self.mentions(text) {
-            named |= p.bit();
-            if named == 0b111 {
-                break;
+        if self
+            .alias_map
+            .iter()
+            .any(|(a, _)| a.is_empty() || !a.is_ascii())
+        {
+            for (p, _) in self.mentions(text) {
+                named |= p.bit();
+            }
+            return named;
+        }
+        let lower = text.to_ascii_lowercase();
+        let is_word = |c: Option<char>| {
+            c.is_some_and(|c| regex_syntax::try_is_word_character(c).unwrap_or(false))
+        };
+        for (alias, protocol) in &self.alias_map {
+            if named & protocol.bit() != 0 {
+                continue;
+            }
+            let whole_word =
+                memchr::memmem::find_iter(lower.as_bytes(), alias.as_bytes()).any(|at| {
+                    let end = at + alias.len();
+                    !is_word(text[..at].chars().next_back()) && !is_word(text[end..].chars().next())
+                });
+            if whole_word {
+                named |= protocol.bit();
             }
         }
         named
@@ -1265,6 +1290,26 @@ mod tests {
             p.describe_ports(Protocol::Pop3),
             "POP3 on 995 (SSL) and 110 (without SSL)"
         );
+    }
+
+    #[test]
+    fn protocols_named_anywhere_are_the_mentions() {
+        let protocols = Protocols::embedded().unwrap();
+        for text in [
+            "",
+            "Serveur IMAP : ssl0.ovh.net",
+            "imaps, pop3s et smtps ne sont pas des noms",
+            "Le POP3 et le smtp; (IMAP4)",
+            "éPOP POPé _SMTP SMTP_ smtp",
+            "POPULAR mapping IMAPS",
+            "Kein POP, aber «IMAP»",
+        ] {
+            let mut expected = 0;
+            for (p, _) in protocols.mentions(text) {
+                expected |= p.bit();
+            }
+            assert_eq!(protocols.named_in(text), expected, "{text}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! matter may hold, their types, the accepted forms (legacy and current), and
 //! the keys whose values the translations of a guide must share.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -254,9 +255,9 @@ pub fn lookup<'m>(map: &'m Mapping, key: &str) -> Option<&'m Value> {
 /// (YAML 1.2) read as `value`; `raw` is the value as written on its line, when
 /// known. Only plain (unquoted) scalars differ: `03` is the octal number 3,
 /// `0x1F` and `1_000` are numbers, `yes`, `no`, `on`, `off` are booleans.
-pub fn site_value(value: &Value, raw: Option<&str>) -> Value {
+pub fn site_value<'v>(value: &'v Value, raw: Option<&str>) -> Cow<'v, Value> {
     let Value::String(text) = value else {
-        return value.clone();
+        return Cow::Borrowed(value);
     };
     let plain = match raw {
         Some(raw) => {
@@ -267,9 +268,9 @@ pub fn site_value(value: &Value, raw: Option<&str>) -> Value {
         None => false,
     };
     if !plain {
-        return value.clone();
+        return Cow::Borrowed(value);
     }
-    yaml11_scalar(text.trim()).unwrap_or_else(|| value.clone())
+    yaml11_scalar(text.trim()).map_or(Cow::Borrowed(value), Cow::Owned)
 }
 
 /// A plain scalar's value under YAML 1.1's core types, when it is not text.
@@ -440,7 +441,7 @@ mod tests {
     fn values_are_typed_like_the_sites_yaml_reader() {
         let site = |raw: &str| {
             let v: Value = serde_yaml::from_str(raw).unwrap();
-            site_value(&v, Some(raw))
+            site_value(&v, Some(raw)).into_owned()
         };
         assert_eq!(site("03"), Value::Number(3.into()));
         assert_eq!(site("010"), Value::Number(8.into()));

@@ -55,48 +55,129 @@ enum Searcher {
     TooBig,
 }
 
-/// The literals every match of `hir` starts with, or every match ends with,
-/// ASCII-lowercased (the search is over ASCII-lowercased text), when they are
-/// few and long enough to be worth it. Of the sets the extractor gives under a
-/// few limits, the one whose shortest literal is longest (up to four bytes)
-/// wins; on a tie, the prefixes, then the smaller set. Literals holding
-/// another of the set are left out: a text holding them holds the other.
+/// Literals one of which every match of `hir` holds, ASCII-lowercased (the
+/// search is over ASCII-lowercased text), when they are few and long enough
+/// to be worth it (see [`contained`]).
 fn literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let hir = fold_ascii_case(hir);
-    let mut best: Option<(usize, bool, usize, Vec<Vec<u8>>)> = None;
+    contained(&fold_ascii_case(hir), 0)
+}
+
+/// The best literal set (by [`score`]) of which every match of `hir` (already
+/// case-folded) holds one: its prefixes or suffixes; for a sequence, the
+/// literals of any one of its parts (every match of the sequence holds a
+/// match of each part); for an alternation, the union of one set per branch
+/// (a match is a match of one branch). So "turn off … SSL | SSL … must be
+/// unticked" is filtered by the verbs of the first branch and by "must be"
+/// of the second, not by the common "SSL".
+fn contained(hir: &Hir, depth: usize) -> Option<Vec<Vec<u8>>> {
+    let mut best = affixes(hir);
+    if depth > 8 {
+        return best;
+    }
+    let mut consider = |set: Option<Vec<Vec<u8>>>| {
+        if let Some(set) = set
+            && best.as_ref().is_none_or(|b| better(&set, b))
+        {
+            best = Some(set);
+        }
+    };
+    match hir.kind() {
+        HirKind::Capture(cap) => consider(contained(&cap.sub, depth + 1)),
+        HirKind::Repetition(rep) if rep.min > 0 => consider(contained(&rep.sub, depth + 1)),
+        HirKind::Concat(parts) => {
+            for part in parts {
+                consider(contained(part, depth + 1));
+            }
+        }
+        HirKind::Alternation(branches) => {
+            let union: Option<Vec<Vec<u8>>> = branches
+                .iter()
+                .map(|b| contained(b, depth + 1))
+                .try_fold(Vec::new(), |mut all, set| {
+                    all.extend(set?);
+                    Some(all)
+                });
+            consider(union.map(|mut union| {
+                union.sort();
+                union.dedup();
+                minimal(union)
+            }));
+        }
+        _ => {}
+    }
+    best.filter(|set| worth_it(set))
+}
+
+/// True when a literal set is worth a search: no literal shorter than two
+/// bytes, not too many literals.
+fn worth_it(lits: &[Vec<u8>]) -> bool {
+    lits.iter().map(Vec::len).min().is_some_and(|n| n >= 2) && lits.len() <= 1024
+}
+
+/// The score of a literal set: its shortest literal's length, up to four
+/// bytes (past four a longer literal is hardly rarer, while more literals
+/// make a slower search), then fewer literals (by eights: one more literal
+/// hardly costs), then the shortest literal's length again (`e-mail` and
+/// `email` find fewer texts than `mail`).
+fn score(lits: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>, usize) {
+    let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
+    (
+        shortest.min(4),
+        std::cmp::Reverse(lits.len().div_ceil(8)),
+        shortest,
+    )
+}
+
+/// True when literal set `a` makes a better filter than `b`.
+fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+    score(a) > score(b)
+}
+
+/// The literals every match of `hir` (already case-folded) starts with, or
+/// every match ends with, prefixes cut to [`LITERAL_BYTES`]. Of the sets the
+/// extractor gives under a few limits, the one with the best [`score`]
+/// wins; on a tie, the prefixes. Literals holding another of the set are
+/// left out: a text holding them holds the other.
+fn affixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut best: Option<Vec<Vec<u8>>> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
         for class in [8, 32] {
             let seq = Extractor::new()
                 .kind(kind.clone())
                 .limit_class(class)
-                .extract(&hir);
+                .extract(hir);
             let Some(lits) = seq.literals() else { continue };
+            let prefix = matches!(kind, ExtractKind::Prefix);
             let mut bytes: Vec<Vec<u8>> = lits
                 .iter()
-                .map(|l| l.as_bytes().to_ascii_lowercase())
+                .map(|l| truncated(l.as_bytes(), prefix).to_ascii_lowercase())
                 .collect();
             bytes.sort();
             bytes.dedup();
             let bytes = minimal(bytes);
-            let Some(shortest) = bytes.iter().map(Vec::len).min() else {
-                continue;
-            };
-            if shortest < 2 || bytes.len() > 1024 {
+            if !worth_it(&bytes) {
                 continue;
             }
-            let prefix = matches!(kind, ExtractKind::Prefix);
-            // Past four bytes a longer literal is hardly rarer, while more
-            // literals make a slower search.
-            let shortest = shortest.min(4);
-            let better = best.as_ref().is_none_or(|(s, p, n, _)| {
-                (shortest, prefix, std::cmp::Reverse(bytes.len())) > (*s, *p, std::cmp::Reverse(*n))
-            });
-            if better {
-                best = Some((shortest, prefix, bytes.len(), bytes));
+            if best.as_ref().is_none_or(|b| better(&bytes, b)) {
+                best = Some(bytes);
             }
         }
     }
-    best.map(|(_, _, _, bytes)| bytes)
+    best
+}
+
+/// The longest prefix literal kept, in bytes. A longer literal is hardly
+/// rarer in text, and cutting the literals of a rule to their start merges
+/// many (`desactivar`, `desactive` are both `desact`): fewer literals keep
+/// the search on its fastest path (up to 64 patterns).
+const LITERAL_BYTES: usize = 6;
+
+/// `lit` cut to its first [`LITERAL_BYTES`] bytes when it is a `prefix`
+/// (a suffix is kept whole: the ends of words vary more than their starts).
+/// The cut may fall inside a character: the search is over bytes.
+fn truncated(lit: &[u8], prefix: bool) -> &[u8] {
+    let n = lit.len().min(LITERAL_BYTES);
+    if prefix { &lit[..n] } else { lit }
 }
 
 /// `lits` without the literals that hold another one.
@@ -111,6 +192,10 @@ fn minimal(lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The letters outside ASCII that a case-insensitive pattern matches for an
+/// ASCII letter, with that letter.
+const FOLDING_TO_ASCII: [(char, u8); 2] = [('\u{17F}', b's'), ('\u{212A}', b'k')];
+
 /// The ASCII capitals that a class holds (`has`) along with their small letter.
 fn capitals_of_both_cases(has: impl Fn(u8) -> bool) -> impl Iterator<Item = u8> {
     (b'A'..=b'Z').filter(move |&upper| has(upper) && has(upper.to_ascii_lowercase()))
@@ -120,9 +205,16 @@ fn capitals_of_both_cases(has: impl Fn(u8) -> bool) -> impl Iterator<Item = u8> 
 /// small letter (`[eE]` becomes `e`), so that case-insensitive patterns do
 /// not multiply into every capitalisation of their literals.
 ///
-/// For every match `m` of `hir` there is a match of the result that reads
-/// the same as `m` once both are ASCII-lowercased, so the lowercased literals
-/// of the result are literals of the lowercased matches of `hir`.
+/// The two letters outside ASCII that fold to ASCII ones (`ſ` to `s`, the
+/// Kelvin sign to `k`) are taken out too, beside their letter: a text
+/// holding either is searched by every rule (see
+/// [`GuideFilter::candidates`]), so the literals need not spell them, which
+/// halves their number.
+///
+/// For every match `m` of `hir` in a text without those two letters there is
+/// a match of the result that reads the same as `m` once both are
+/// ASCII-lowercased, so the lowercased literals of the result are literals
+/// of the lowercased matches of `hir`.
 fn fold_ascii_case(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Class(Class::Unicode(class)) => {
@@ -133,9 +225,14 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
                     .iter()
                     .any(|r| r.start() <= c && c <= r.end())
             };
+            let others = FOLDING_TO_ASCII
+                .iter()
+                .filter(|&&(_, ascii)| has(ascii))
+                .map(|&(other, _)| ClassUnicodeRange::new(other, other));
             let capitals = ClassUnicode::new(
                 capitals_of_both_cases(has)
-                    .map(|u| ClassUnicodeRange::new(char::from(u), char::from(u))),
+                    .map(|u| ClassUnicodeRange::new(char::from(u), char::from(u)))
+                    .chain(others),
             );
             let mut folded = class.clone();
             folded.difference(&capitals);
@@ -319,7 +416,18 @@ impl GuideFilter {
                 };
             }
         }
-        if let Searcher::Literals(ac, rules_of) = searcher {
+        // The literals do not spell the letters that fold to ASCII ones (see
+        // `fold_ascii_case`): a text holding one is searched by every rule.
+        let folds_to_ascii = FOLDING_TO_ASCII
+            .iter()
+            .any(|&(other, _)| joined.contains(other.encode_utf8(&mut [0; 4]) as &str));
+        if folds_to_ascii {
+            for (rule, slot) in per_rule.iter_mut().enumerate() {
+                if self.literals[rule].is_some() && self.applies(rule, kind, language) {
+                    *slot = None;
+                }
+            }
+        } else if let Searcher::Literals(ac, rules_of) = searcher {
             // The literals are lowercase: so is the text searched.
             joined.make_ascii_lowercase();
             // Every position where a literal starts: the longest literal found
@@ -453,22 +561,76 @@ mod tests {
         assert!(literals(&hir(r"[a-z]+")).is_none());
     }
 
+    fn parsed_ignoring_case(pattern: &str) -> Hir {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(pattern)
+            .unwrap()
+    }
+
+    #[test]
+    fn literals_may_come_from_any_part_and_each_branch() {
+        let parsed = parsed_ignoring_case;
+        let strings = |lits: Vec<Vec<u8>>| -> Vec<String> {
+            lits.into_iter()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+                .collect()
+        };
+        // The common "SSL" a branch starts with is not used: the verbs of the
+        // first branch and the "must be" of the second are.
+        let lits = strings(
+            literals(&parsed(
+                r"\b(?:disable|uncheck)\b[^.]{0,40}?\bSSL\b|\bSSL\b[^.]{0,60}?\b(?:must|should)\s+be\s+(?:unticked|cleared)",
+            ))
+            .unwrap(),
+        );
+        assert!(!lits.iter().any(|l| l.contains("ssl")), "{lits:?}");
+        for text in [
+            "disable the SSL",
+            "uncheck SSL",
+            "SSL must be cleared",
+            "SSL should be unticked",
+        ] {
+            assert!(
+                lits.iter()
+                    .any(|l| text.to_lowercase().contains(l.as_str())),
+                "{text} {lits:?}"
+            );
+        }
+        // The forms of a word share one literal.
+        let lits = literals(&parsed(
+            r"\b(?:desactivar|desactive|desactivado|desactivada|desactivo|desactivas|desactivan|desactivamos|desactivéis|desactivaste)\b",
+        ))
+        .unwrap();
+        assert_eq!(strings(lits), ["desactiv"]);
+        // A branch without literals leaves the whole pattern to its own.
+        assert!(literals(&parsed(r"\bSSL\b|\w+")).is_none());
+    }
+
+    #[test]
+    fn a_text_with_a_letter_folding_to_ascii_is_searched_by_every_rule() {
+        let set = crate::declarative::RuleSet::embedded().unwrap();
+        let vocab = crate::vocab::Vocabulary::embedded().unwrap();
+        // `ſ` is an `s` to a case-insensitive rule: "e-maiſ" is not, but
+        // "paſſword" is the password rule's word.
+        let text = "# Titre\n\nMot de paſſe : `Azerty123!`\n";
+        let guide = crate::guide::Guide::parse(text, crate::guide::GuideKind::Markdown, &vocab);
+        let segments = segments_of(&guide, text);
+        let filter = GuideFilter::new(set.rules()).unwrap();
+        let candidates = filter.candidates(&segments, KindName::Markdown, Some("fr"));
+        let index = |code: &str| set.rules().iter().position(|r| r.code == code).unwrap();
+        assert_eq!(candidates.segments(index("GL511")), None);
+        assert_eq!(candidates.segments(index("GL504")), None);
+    }
+
     #[test]
     fn capitals_are_folded_away_before_extraction() {
-        let parsed = |p: &str| {
-            regex_syntax::ParserBuilder::new()
-                .case_insensitive(true)
-                .build()
-                .parse(p)
-                .unwrap()
-        };
-        // One literal per spelling instead of one per capitalisation; `ſ`
-        // (which folds to `s`) and the case-sensitive part are kept.
-        let lits = literals(&parsed(r"emails?(?-i:Pro)")).unwrap();
-        let expected: Vec<Vec<u8>> = ["emailpro", "emailspro", "emailſpro"]
-            .iter()
-            .map(|l| l.as_bytes().to_vec())
-            .collect();
+        let parsed = parsed_ignoring_case;
+        // One literal per spelling instead of one per capitalisation, none
+        // with `ſ` (which folds to `s`); the case-sensitive part is kept.
+        let lits = literals(&parsed(r"sms(?-i:Pro)")).unwrap();
+        let expected: Vec<Vec<u8>> = ["smspro"].iter().map(|l| l.as_bytes().to_vec()).collect();
         assert_eq!(lits, expected);
         // Classes with capitals only keep them.
         let folded = fold_ascii_case(&parsed(r"(?-i:[A-Z])x"));

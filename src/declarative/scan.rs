@@ -339,16 +339,26 @@ fn quoted(seg: &Segment<'_>, range: &Range<usize>) -> bool {
         return true;
     }
     let text = seg.text;
-    let before = &text[..range.start];
-    let after = &text[range.end..];
+    // Every test below stays on the match's line: only that line is read.
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let before = &text[line_start..range.start];
+    let after = &text[range.end..line_end];
     // Between quotation marks: an opening mark before (no closing one after
-    // it) and its closing mark after, on the same line, not far.
-    let near = |s: &str| s.chars().count() <= 80 && !s.contains('\n');
+    // it) and its closing mark after, on the same line, not far (80
+    // characters, so no more than 320 bytes).
+    let near = |s: &str| s.len() <= 80 || s.chars().count() <= 80;
+    let mut from = before.len().saturating_sub(4 * 80 + 4);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &before[from..];
     for &(open, close) in QUOTES {
-        if let Some(o) = before.rfind(open) {
-            let inside_before = &before[o + open.len_utf8()..];
-            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-            if open == close && line.matches(open).count() % 2 == 0 {
+        if let Some(o) = window.rfind(open) {
+            let inside_before = &window[o + open.len_utf8()..];
+            if open == close && before.matches(open).count() % 2 == 0 {
                 // An even number of marks before: the last one closed a quote.
                 continue;
             }
@@ -364,24 +374,82 @@ fn quoted(seg: &Segment<'_>, range: &Range<usize>) -> bool {
     }
     // A label: at most four words from the start of the block (or of a
     // sentence), ending at a colon.
-    let label_start = before.rfind(['.', '|', '\n']).map_or(0, |i| i + 1);
-    let lead = &before[label_start..];
-    if let Some(colon) = after.find(':') {
-        let label = format!("{lead}{}{}", &text[range.clone()], &after[..colon]);
-        if label.split_whitespace().count() <= 4 && !label.contains([',', ';']) {
+    let found = &text[range.clone()];
+    if let Some(lead) = words_back(before, 4, ['.', '|'])
+        && let Some(rest) = words_up_to(after, 4, ':')
+    {
+        let words = lead.split_whitespace().count()
+            + found.split_whitespace().count()
+            + rest.split_whitespace().count()
+            - usize::from(joined_word(lead, found))
+            - usize::from(joined_word(found, rest));
+        if words <= 4 && ![lead, found, rest].iter().any(|s| s.contains([',', ';'])) {
             return true;
         }
     }
     // A short table cell that names a field (also in a table the parser
     // took for a paragraph: between two `|` of one line).
-    let cell = match (before.rfind(['|', '\n']), after.find(['|', '\n'])) {
-        (Some(b), Some(a)) if before[b..].starts_with('|') && after[a..].starts_with('|') => {
-            &text[b + 1..range.end + a]
-        }
+    let cell = match (before.rfind('|'), after.find('|')) {
+        (Some(b), Some(a)) => &text[line_start + b + 1..range.end + a],
         _ if seg.scope == Scope::TableCells => text,
         _ => return false,
     };
     cell.split_whitespace().count() <= 4 && !cell.contains(':')
+}
+
+/// Counts words in characters read one by one (either way).
+#[derive(Default)]
+struct WordCount {
+    words: usize,
+    in_word: bool,
+}
+
+impl WordCount {
+    /// Reads `c`; true while no more than `most` words have been seen.
+    fn read(&mut self, c: char, most: usize) -> bool {
+        let word = !c.is_whitespace();
+        if word && !self.in_word {
+            self.words += 1;
+        }
+        self.in_word = word;
+        self.words <= most
+    }
+}
+
+/// The end of `text` back to the last of `stops` (or to its start), when it
+/// holds at most `most` words; read backwards, no further than needed.
+fn words_back<const N: usize>(text: &str, most: usize, stops: [char; N]) -> Option<&str> {
+    let mut count = WordCount::default();
+    for (i, c) in text.char_indices().rev() {
+        if stops.contains(&c) {
+            return Some(&text[i + c.len_utf8()..]);
+        }
+        if !count.read(c, most) {
+            return None;
+        }
+    }
+    Some(text)
+}
+
+/// The start of `text` up to the first `stop`, when there is one and at
+/// most `most` words come before it; read no further than needed.
+fn words_up_to(text: &str, most: usize, stop: char) -> Option<&str> {
+    let mut count = WordCount::default();
+    for (i, c) in text.char_indices() {
+        if c == stop {
+            return Some(&text[..i]);
+        }
+        if !count.read(c, most) {
+            return None;
+        }
+    }
+    None
+}
+
+/// True when the last word of `left` and the first word of `right` are one
+/// word once the two texts are put side by side (no space between them).
+fn joined_word(left: &str, right: &str) -> bool {
+    left.ends_with(|c: char| !c.is_whitespace()) && right.starts_with(|c: char| !c.is_whitespace())
 }
 
 /// `right` written with the capitalisation of `found`: `Tutoriaux` → `Tutoriels`,

@@ -167,9 +167,16 @@ impl TextRun {
     /// True when every piece overlapping `range` is bold.
     pub fn is_strong(&self, range: Range<usize>) -> bool {
         let mut any = false;
-        for p in &self.pieces {
+        // The pieces are in text order: skip those that end before the range.
+        let first = self
+            .pieces
+            .partition_point(|p| ((p.text_start + p.text_len) as usize) <= range.start);
+        for p in &self.pieces[first..] {
             let (s, e) = (p.text_start as usize, (p.text_start + p.text_len) as usize);
-            if e <= range.start || s >= range.end {
+            if s >= range.end {
+                break;
+            }
+            if e <= range.start {
                 continue;
             }
             if !p.strong && !self.text[s..e].trim().is_empty() {

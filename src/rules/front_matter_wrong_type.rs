@@ -67,10 +67,10 @@ fn wrong_values<'s>(
 ) {
     let value = site_value(value, raw);
     if !spec.kind.accepts(&value) {
-        out.push((name.to_string(), spec, value));
+        out.push((name.to_string(), spec, value.into_owned()));
         return;
     }
-    if let Value::Mapping(fields) = &value {
+    if let Value::Mapping(fields) = value.as_ref() {
         for (k, v) in fields {
             let Some(k) = k.as_str() else { continue };
             if let Some(field) = spec.fields.get(k) {

@@ -22,6 +22,9 @@ fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     if view.mx.is_empty() {
         return;
     }
+    if !ctx.facts.iter().any(|f| matches!(f.value, Value::Mx(_))) {
+        return;
+    }
     let hosts: Vec<&str> = view.mx.iter().map(|m| m.host.as_str()).collect();
     let records = format!(
         "{}'s MX records{} are {}",

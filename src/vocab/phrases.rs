@@ -99,7 +99,7 @@ impl Phrase {
             return Some(
                 pos + text[pos..]
                     .char_indices()
-                    .find(|&(_, c)| !super::is_word_char(c))
+                    .find(|&(_, c)| !super::is_stem_char(c))
                     .map_or(text.len() - pos, |(i, _)| i),
             );
         }
