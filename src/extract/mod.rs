@@ -386,7 +386,7 @@ fn text_block(
 }
 
 /// The label a run opens with (the text before a first `:` among its first
-/// hundred bytes, with no digit in it), what it names, and whether it names
+/// hundred bytes, with no number in it), what it names, and whether it names
 /// a server.
 fn run_label(passage: &Passage<'_>, lex: Lexicon<'_>) -> Option<(scan::Words, bool)> {
     let text = passage.as_str();
@@ -397,7 +397,16 @@ fn run_label(passage: &Passage<'_>, lex: Lexicon<'_>) -> Option<(scan::Words, bo
     let head = &text[..end];
     let colon = head.find(':')?;
     let label = &text[..colon];
-    if label.contains(|c: char| c.is_ascii_digit()) || label.contains("http") {
+    // A number in the label ("Port 993 :") makes it a value, not a label;
+    // a digit inside a word (`POP3`, `IMAP4`) does not.
+    let holds_number = label.char_indices().any(|(i, c)| {
+        c.is_ascii_digit()
+            && !label[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic)
+    });
+    if holds_number || label.contains("http") {
         return None;
     }
     let part = passage.slice(0..colon);
