@@ -52,20 +52,55 @@ pub(super) fn guide_form<'a>(
     Some((fm, schema.form_for(map, guide_file)?))
 }
 
+/// The keys the form of a guide's front matter asks that it lacks.
+pub(super) struct AbsentKeys<'a> {
+    /// The front matter.
+    pub fm: &'a FrontMatter,
+    /// Its form.
+    pub form: &'static Form,
+    /// The required keys it lacks.
+    pub required: Vec<String>,
+    /// The recommended keys it lacks.
+    pub recommended: Vec<String>,
+}
+
+/// The keys the guide's front matter lacks ([`AbsentKeys`]); `out` takes
+/// the findings about the form itself (see [`guide_form`]).
+pub(super) fn absent_keys<'a>(
+    ctx: &'a GuideContext<'_>,
+    out: Option<&mut Vec<Finding>>,
+) -> Option<AbsentKeys<'a>> {
+    let schema = Schema::embedded()?;
+    let (fm, form) = guide_form(ctx, out)?;
+    let Ok(map) = &fm.value else { return None };
+    let (required, recommended) = schema.expected(form, hidden(ctx, fm, map));
+    let absent = |keys: Vec<&str>| -> Vec<String> {
+        keys.into_iter()
+            .filter(|k| lookup(map, k).is_none())
+            .map(str::to_string)
+            .collect()
+    };
+    Some(AbsentKeys {
+        fm,
+        form,
+        required: absent(required),
+        recommended: absent(recommended),
+    })
+}
+
 fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
     let Some(schema) = Schema::embedded() else {
         return;
     };
-    let Some((fm, form)) = guide_form(ctx, Some(out)) else {
+    let Some(AbsentKeys {
+        fm,
+        form,
+        required: missing,
+        ..
+    }) = absent_keys(ctx, Some(out))
+    else {
         return;
     };
-    let Ok(map) = &fm.value else { return };
-    let (required, _) = schema.expected(form, hidden(ctx, fm, map));
-    let missing: Vec<String> = required
-        .iter()
-        .filter(|k| lookup(map, k).is_none())
-        .map(|k| k.to_string())
-        .collect();
     if missing.is_empty() {
         return;
     }

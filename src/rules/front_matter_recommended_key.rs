@@ -1,9 +1,8 @@
 //! GL005 front-matter-recommended-key: a visible guide without a key the site
 //! does without but readers and search engines use (its `excerpt`).
 
-use super::front_matter_missing_key::{guide_form, keys};
+use super::front_matter_missing_key::{absent_keys, keys};
 use super::{Check, GuideContext, Rule};
-use crate::corpus::schema::{Schema, lookup};
 use crate::diagnostic::{Finding, Severity};
 
 /// The rule.
@@ -17,20 +16,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &GuideContext<'_>, out: &mut Vec<Finding>) {
-    let Some(schema) = Schema::embedded() else {
+    let Some(absent) = absent_keys(ctx, None) else {
         return;
     };
-    let Some((fm, form)) = guide_form(ctx, None) else {
-        return;
-    };
-    let Ok(map) = &fm.value else { return };
-    let (_, recommended) =
-        schema.expected(form, super::front_matter_missing_key::hidden(ctx, fm, map));
-    let missing: Vec<String> = recommended
-        .iter()
-        .filter(|k| lookup(map, k).is_none())
-        .map(|k| k.to_string())
-        .collect();
+    let (fm, missing) = (absent.fm, absent.recommended);
     if missing.is_empty() {
         return;
     }

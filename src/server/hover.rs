@@ -32,12 +32,10 @@ static SECURITY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// The hover at `params`'s position.
 pub fn hover(ctx: &Context, params: HoverParams) -> Result<Option<Hover>, Failure> {
     let at = params.text_document_position_params;
-    let Some(doc) = ctx.open.get(&at.text_document.uri) else {
+    let Some((doc, lines, offset)) = ctx.at(&at) else {
         return Ok(None);
     };
     let text = doc.text.as_str();
-    let lines = LineIndex::new(text, ctx.shared.encoding);
-    let offset = lines.offset(text, at.position);
     let markdown = ctx.client.markdown;
     let answer = rule_in_suppression(ctx, text, &lines, offset)
         .or_else(|| fact_hover(ctx, doc, text, &lines, offset));

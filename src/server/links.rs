@@ -180,12 +180,10 @@ pub fn complete(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>, Failure> {
     let at = params.text_document_position;
-    let Some(doc) = ctx.open.get(&at.text_document.uri) else {
+    let Some((doc, lines, offset)) = ctx.at(&at) else {
         return Ok(None);
     };
     let text = doc.text.as_str();
-    let lines = LineIndex::new(text, ctx.shared.encoding);
-    let offset = lines.offset(text, at.position);
     let line = lines.line_range(text, lines.line_of(offset));
     let before = &text[line.start..offset];
     let Some(caps) = TYPING.iter().find_map(|re| re.captures(before)) else {
@@ -260,12 +258,10 @@ pub fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>, Failure> {
     let at = params.text_document_position_params;
-    let Some(doc) = ctx.open.get(&at.text_document.uri) else {
+    let Some((doc, lines, offset)) = ctx.at(&at) else {
         return Ok(None);
     };
     let text = doc.text.as_str();
-    let lines = LineIndex::new(text, ctx.shared.encoding);
-    let offset = lines.offset(text, at.position);
     let parsed = parse(ctx, doc);
     // The link under the cursor, by the span of the whole link.
     let Some(link) = parsed
@@ -446,12 +442,10 @@ pub fn rename(
             "a heading's new text is one non-empty line",
         ));
     }
-    let Some(doc) = ctx.open.get(&at.text_document.uri) else {
+    let Some((doc, lines, offset)) = ctx.at(&at) else {
         return Ok(None);
     };
     let text = doc.text.as_str();
-    let lines = LineIndex::new(text, ctx.shared.encoding);
-    let offset = lines.offset(text, at.position);
     let parsed = parse(ctx, doc);
     let Some((_, range)) = heading_at(text, &parsed.guide, offset) else {
         return Err(failure(

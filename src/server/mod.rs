@@ -175,6 +175,20 @@ pub struct Context {
     pub open: Arc<HashMap<Uri, Snapshot>>,
 }
 
+impl Context {
+    /// The open document a request's position is in, its line index and the
+    /// position as a byte offset; `None` when the document is not open.
+    pub fn at(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Option<(&Snapshot, position::LineIndex, usize)> {
+        let doc = self.open.get(&at.text_document.uri)?;
+        let lines = position::LineIndex::new(&doc.text, self.shared.encoding);
+        let offset = lines.offset(&doc.text, at.position);
+        Some((doc, lines, offset))
+    }
+}
+
 /// A request handler's failure: the error to answer with.
 pub type Failure = ResponseError;
 
