@@ -289,6 +289,10 @@ fn yaml11_scalar(t: &str) -> Option<Value> {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
+    // Every integer form starts with a digit (most values are text).
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
     let parsed = if let Some(hex) = clean.strip_prefix("0x") {
         (!hex.is_empty())

@@ -339,44 +339,41 @@ fn quoted(seg: &Segment<'_>, range: &Range<usize>) -> bool {
         return true;
     }
     let text = seg.text;
-    // Every test below stays on the match's line: only that line is read.
-    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| range.end + i);
-    let before = &text[line_start..range.start];
-    let after = &text[range.end..line_end];
+    // Every test below stays on the match's line, and reads no more of it
+    // than it needs: a paragraph is often one long line.
+    let head = &text[..range.start];
+    let tail = &text[range.end..];
     // Between quotation marks: an opening mark before (no closing one after
     // it) and its closing mark after, on the same line, not far (80
     // characters, so no more than 320 bytes).
     let near = |s: &str| s.len() <= 80 || s.chars().count() <= 80;
-    let mut from = before.len().saturating_sub(4 * 80 + 4);
-    while !before.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &before[from..];
+    let window_before = line_part_back(head, 4 * 80 + 4);
+    let window_after = line_part(tail, 4 * 80 + 4);
     for &(open, close) in QUOTES {
-        if let Some(o) = window.rfind(open) {
-            let inside_before = &window[o + open.len_utf8()..];
-            if open == close && before.matches(open).count() % 2 == 0 {
-                // An even number of marks before: the last one closed a quote.
-                continue;
+        if let Some(o) = window_before.rfind(open) {
+            let inside_before = &window_before[o + open.len_utf8()..];
+            if open == close {
+                let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
+                if line.matches(open).count() % 2 == 0 {
+                    // An even number of marks before: the last one closed a quote.
+                    continue;
+                }
             }
             if !near(inside_before) || (open != close && inside_before.contains(close)) {
                 continue;
             }
-            if let Some(c) = after.find(close)
-                && near(&after[..c])
+            if let Some(c) = window_after.find(close)
+                && near(&window_after[..c])
             {
                 return true;
             }
         }
     }
     // A label: at most four words from the start of the block (or of a
-    // sentence), ending at a colon.
+    // sentence, or of the line), ending at a colon on the line.
     let found = &text[range.clone()];
-    if let Some(lead) = words_back(before, 4, ['.', '|'])
-        && let Some(rest) = words_up_to(after, 4, ':')
+    if let Some(lead) = words_back(head, 4, ['.', '|', '\n'])
+        && let Some(rest) = words_up_to(tail, 4, ':', '\n')
     {
         let words = lead.split_whitespace().count()
             + found.split_whitespace().count()
@@ -389,8 +386,12 @@ fn quoted(seg: &Segment<'_>, range: &Range<usize>) -> bool {
     }
     // A short table cell that names a field (also in a table the parser
     // took for a paragraph: between two `|` of one line).
-    let cell = match (before.rfind('|'), after.find('|')) {
-        (Some(b), Some(a)) => &text[line_start + b + 1..range.end + a],
+    let pipe_before =
+        memchr::memrchr2(b'|', b'\n', head.as_bytes()).filter(|&i| head.as_bytes()[i] == b'|');
+    let pipe_after =
+        memchr::memchr2(b'|', b'\n', tail.as_bytes()).filter(|&i| tail.as_bytes()[i] == b'|');
+    let cell = match (pipe_before, pipe_after) {
+        (Some(b), Some(a)) => &text[b + 1..range.end + a],
         _ if seg.scope == Scope::TableCells => text,
         _ => return false,
     };
@@ -431,19 +432,40 @@ fn words_back<const N: usize>(text: &str, most: usize, stops: [char; N]) -> Opti
     Some(text)
 }
 
-/// The start of `text` up to the first `stop`, when there is one and at
-/// most `most` words come before it; read no further than needed.
-fn words_up_to(text: &str, most: usize, stop: char) -> Option<&str> {
+/// The start of `text` up to the first `stop`, when there is one before any
+/// `fail` and at most `most` words come before it; read no further than
+/// needed.
+fn words_up_to(text: &str, most: usize, stop: char, fail: char) -> Option<&str> {
     let mut count = WordCount::default();
     for (i, c) in text.char_indices() {
         if c == stop {
             return Some(&text[..i]);
         }
-        if !count.read(c, most) {
+        if c == fail || !count.read(c, most) {
             return None;
         }
     }
     None
+}
+
+/// The end of `head` on its last line, at most about `most` bytes of it.
+fn line_part_back(head: &str, most: usize) -> &str {
+    let mut from = head.len().saturating_sub(most);
+    while !head.is_char_boundary(from) {
+        from += 1;
+    }
+    let part = &head[from..];
+    &part[part.rfind('\n').map_or(0, |i| i + 1)..]
+}
+
+/// The start of `tail` on its first line, at most about `most` bytes of it.
+fn line_part(tail: &str, most: usize) -> &str {
+    let mut to = tail.len().min(most);
+    while !tail.is_char_boundary(to) {
+        to -= 1;
+    }
+    let part = &tail[..to];
+    &part[..part.find('\n').unwrap_or(part.len())]
 }
 
 /// True when the last word of `left` and the first word of `right` are one

@@ -357,9 +357,8 @@ static PLACEHOLDER_HOST: LazyLock<Regex> = LazyLock::new(|| {
 fn placeholder_hosts(s: &str) -> Vec<(Range<usize>, String)> {
     let bytes = s.as_bytes();
     // A placeholder is followed by a dot: most texts hold no `?.`, `*.` or `X.`.
-    let may = bytes
-        .windows(2)
-        .any(|w| w[1] == b'.' && matches!(w[0], b'?' | b'*' | b'X'));
+    let may = memchr::memchr_iter(b'.', bytes)
+        .any(|i| i > 0 && matches!(bytes[i - 1], b'?' | b'*' | b'X'));
     if !may {
         return Vec::new();
     }
