@@ -266,16 +266,16 @@ fn webmail(
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
         let range = m.start()..m.start() + url.len();
+        let shaped = webmail_shaped(url);
+        if !shaped && !bare_site(url) {
+            continue;
+        }
         // Sentence ends within a paragraph: line breaks are not (PDF exports wrap lines).
         let sentence_start = sentences::paragraph_ends(&text[..range.start])
             .last()
             .unwrap_or(0);
         let before = passage.slice(sentence_start..range.start);
         let alone = before.as_str().trim().is_empty();
-        let shaped = webmail_shaped(url);
-        if !shaped && !bare_site(url) {
-            continue;
-        }
         let context = lex.vocab.webmail.is_match_in(before.vocab())
             || url.to_ascii_lowercase().contains("webmail")
             || (alone
